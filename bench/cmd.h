@@ -1,0 +1,12 @@
+/* cmd.h - the sub-commands of vcbench. Each returns the process exit code. */
+#ifndef VB_CMD_H
+#define VB_CMD_H
+
+int cmd_run(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+
+/* Print "vcbench: <msg>" on stderr and return code (only main-level code prints). */
+int cmd_fail(int code, const char *msg);
+
+#endif

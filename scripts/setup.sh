@@ -1,0 +1,35 @@
+#!/bin/sh
+# Install what vcbench needs on Debian 12 and fetch the guest kernel.
+# Idempotent: does nothing when every package is present and the kernel is cached.
+# Usage: scripts/setup.sh [--no-kernel]
+set -eu
+
+# Build and test needs; runtime needs (libvirt, QEMU, cgroups, charts);
+# peers and references (runc, crun, fio, mbw) are optional but installed so
+# that `make run` and the fidelity scripts can compare against them.
+PKGS="gcc make libc6-dev pkg-config
+libvirt-dev libvirt-daemon-driver-qemu libvirt-daemon-system libvirt-clients
+qemu-system-x86 qemu-system-data libcgroup-dev cgroup-tools libhwloc-dev hwloc-nox
+gnuplot-nox libcmocka-dev cpio xz-utils iproute2
+runc crun fio mbw"
+
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+        missing="$missing $p"
+done
+
+if [ -n "$missing" ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "setup: missing Debian packages:$missing; run 'make setup' as root" >&2
+        exit 3
+    fi
+    echo "setup: installing:$missing" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+[ "${1:-}" = "--no-kernel" ] && exit 0
+exec "$(dirname "$0")/fetch-kernel.sh"

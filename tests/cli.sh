@@ -1,0 +1,137 @@
+#!/bin/sh
+# End-to-end tests of the two binaries as a user runs them: bad input gets
+# one line and exit 2 with nothing created; a real run over native,
+# container and vm writes ok rows and leaves nothing behind; Ctrl-C keeps
+# finished rows and cleans up; a guest's writes reach the host file.
+# Needs root for containers and guests; those parts skip with a reason.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+V=${VCB_BIN:-$top/build/vcbench}
+W=${VCB_WL:-$top/build/wl}
+tmp=$(mktemp -d /tmp/vcb-cli.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0 skip=0
+
+ok() { pass=$((pass + 1)); echo "[       OK ] $1"; }
+ko() { fail=$((fail + 1)); echo "[  FAILED  ] $1: $2"; }
+sk() { skip=$((skip + 1)); echo "[  SKIPPED ] $1: $2"; }
+
+# expect_exit NAME CODE CMD...: exit code and exactly one line on stderr.
+expect_exit() {
+    name=$1 code=$2
+    shift 2
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    lines=$(wc -l <"$tmp/err")
+    if [ "$rc" -ne "$code" ]; then
+        ko "$name" "exit $rc, expected $code ($(head -c 300 "$tmp/err"))"
+    elif [ "$code" -ne 0 ] && [ "$lines" -ne 1 ]; then
+        ko "$name" "expected one line on stderr, got $lines: $(head -c 300 "$tmp/err")"
+    else
+        ok "$name"
+    fi
+}
+
+# nothing_left: no guest, cgroup or mount of ours on the host.
+nothing_left() {
+    left=""
+    pgrep -f 'qemu-system.*vcbench-' >/dev/null 2>&1 && left="$left qemu"
+    for d in /sys/fs/cgroup/*/vcbench* /sys/fs/cgroup/vcbench*; do
+        [ -e "$d" ] && left="$left $d"
+    done
+    grep -q 'vcbench' /proc/mounts && left="$left mounts"
+    ls -d /var/tmp/vcbench/run-* >/dev/null 2>&1 && left="$left run-dirs"
+    echo "$left"
+}
+
+# --- usage and bad input: nothing may be created --------------------------
+expect_exit "help" 0 "$V" --help
+grep -q "compare\|run" "$tmp/out" || ko "help lists commands" "no command list"
+expect_exit "run --help" 0 "$V" run --help
+for o in envs workloads profile runs warmup seed set out mem vcpus cpu-quota accel libvirt-uri state-dir kernel-dir disk-file disk-size timeout; do
+    grep -q -- "--$o" "$tmp/out" || ko "run --help lists --$o" "missing"
+done
+expect_exit "unknown command" 2 "$V" bogus
+expect_exit "unknown env" 2 "$V" run --envs native,xen --out "$tmp/r1"
+expect_exit "unknown workload" 2 "$V" run --envs native --workloads gpu --out "$tmp/r1"
+expect_exit "runs 0" 2 "$V" run --envs native --runs 0 --out "$tmp/r1"
+expect_exit "runs abc" 2 "$V" run --envs native --runs abc --out "$tmp/r1"
+expect_exit "bad --set" 2 "$V" run --envs native --set cpu --out "$tmp/r1"
+expect_exit "set on absent workload" 2 "$V" run --envs native --workloads cpu --set mem.size=1M --out "$tmp/r1"
+expect_exit "unwritable out" 2 "$V" run --envs native --out /proc/vcbench-out
+[ -e "$tmp/r1" ] && ko "bad input creates nothing" "$tmp/r1 exists" || ok "bad input creates nothing"
+mkdir -p "$tmp/full" && echo x > "$tmp/full/raw.csv"
+expect_exit "existing results" 2 "$V" run --envs native --out "$tmp/full"
+expect_exit "list" 0 "$V" list
+
+# --- wl's own input checks ---------------------------------------------------
+expect_exit "wl unknown workload" 2 "$W" bogus
+expect_exit "wl --bs 0" 2 "$W" disk --file "$tmp/d" --bs 0
+expect_exit "wl --bs 3000" 2 "$W" disk --file "$tmp/d" --bs 3000
+expect_exit "wl missing dir" 2 "$W" disk --file "$tmp/no/such/dir/d"
+expect_exit "wl size < bs" 2 "$W" disk --file "$tmp/d" --size 4K --bs 8K
+expect_exit "wl bad size" 2 "$W" mem --size 12Q
+expect_exit "wl bad pattern" 2 "$W" disk --file "$tmp/d" --pattern sideways
+
+# --- real runs ---------------------------------------------------------------
+if [ "$(id -u)" -ne 0 ]; then
+    sk "real runs" "need root for containers and guests"
+else
+    expect_exit "doctor" 0 "$V" doctor
+    grep -q "^ok   native" "$tmp/out" || ko "doctor native" "$(cat "$tmp/out")"
+    grep -q " kvm " "$tmp/out" || ko "doctor explains kvm" "$(cat "$tmp/out")"
+
+    out="$tmp/run3"
+    "$V" run --envs native,container,vm --workloads cpu --runs 2 --warmup 0 --out "$out" 2>"$tmp/err"
+    rc=$?
+    if [ $rc -ne 0 ]; then
+        ko "run native,container,vm" "exit $rc: $(tail -3 "$tmp/err")"
+    else
+        for env in native container vm; do
+            n=$(awk -F, -v e="$env" '$5 == e && $10 == "int_time" && $14 == "ok"' "$out/raw.csv" | wc -l)
+            [ "$n" -eq 2 ] && ok "ok rows for $env" || ko "ok rows for $env" "$n int_time rows"
+        done
+        [ -s "$out/order.csv" ] && [ -s "$out/run.json" ] && ok "order.csv and run.json" || ko "order.csv and run.json" "missing"
+    fi
+    left=$(nothing_left)
+    [ -z "$left" ] && ok "nothing left after a run" || ko "nothing left after a run" "$left"
+
+    # Ctrl-C in the middle of a guest boot keeps finished rows and cleans up.
+    out="$tmp/intr"
+    "$V" run --envs native,vm --workloads startup --runs 20 --warmup 0 --seed 3 --out "$out" 2>"$tmp/err" &
+    pid=$!
+    i=0
+    while [ $i -lt 600 ]; do
+        [ -f "$out/raw.csv" ] && [ "$(grep -c ',vm,startup,' "$out/raw.csv")" -ge 1 ] && break
+        sleep 0.1
+        i=$((i + 1))
+    done
+    sleep 0.5                                   # into the next guest's boot
+    kill -INT $pid
+    wait $pid
+    rc=$?
+    [ $rc -eq 130 ] && ok "ctrl-c exits 130" || ko "ctrl-c exits 130" "exit $rc: $(tail -2 "$tmp/err")"
+    rows=$(grep -c ',ok,' "$out/raw.csv" 2>/dev/null || echo 0)
+    [ "$rows" -ge 1 ] && ok "ctrl-c keeps finished rows" || ko "ctrl-c keeps finished rows" "$rows rows"
+    left=$(nothing_left)
+    [ -z "$left" ] && ok "nothing left after ctrl-c" || ko "nothing left after ctrl-c" "$left"
+
+    # What the guest and the container write lands in the host's file.
+    for env in container vm; do
+        disk="$tmp/disk-$env.img"
+        "$V" run --envs $env --workloads disk --set disk.pattern=seqwrite --set disk.ms=200 \
+            --disk-file "$disk" --disk-size 8M --runs 1 --warmup 0 --out "$tmp/disk-$env" 2>"$tmp/err"
+        rc=$?
+        if [ $rc -eq 0 ] && [ "$(head -c 8 "$disk")" = "VCBDISK1" ]; then
+            ok "$env writes reach the host file"
+        else
+            ko "$env writes reach the host file" "exit $rc, head $(head -c 8 "$disk" | od -c | head -1): $(tail -2 "$tmp/err")"
+        fi
+    done
+    left=$(nothing_left)
+    [ -z "$left" ] && ok "nothing left after disk runs" || ko "nothing left after disk runs" "$left"
+fi
+
+echo
+echo "cli: $pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,70 @@
+/* pin_pick against synthetic hwloc topologies: real hwloc, no host facts. */
+#include "testutil.h"
+#include "../harness/pin.h"
+
+static void smt_host_uses_one_pu_per_core(void **st)
+{
+    (void)st;
+    struct pin_plan p;
+    struct vb_err e;
+    assert_int_equal(pin_pick(2, "core:4 pu:2", &p, &e), 0);
+    assert_int_equal(p.ncores, 4);
+    assert_int_equal(p.nwork, 2);
+    assert_string_equal(p.work, "4,6");        /* first PU of cores 2 and 3 */
+    assert_string_equal(p.harness, "0,2");
+    assert_string_equal(p.emulator, "0,2");
+    assert_string_equal(p.mems, "0");
+}
+
+static void two_cores_split(void **st)
+{
+    (void)st;
+    struct pin_plan p;
+    struct vb_err e;
+    assert_int_equal(pin_pick(1, "core:2 pu:1", &p, &e), 0);
+    assert_string_equal(p.work, "1");
+    assert_string_equal(p.harness, "0");
+    assert_null(strstr(p.why, "no spare"));
+}
+
+static void no_spare_core_shares_and_says_so(void **st)
+{
+    (void)st;
+    struct pin_plan p;
+    struct vb_err e;
+    assert_int_equal(pin_pick(2, "core:2 pu:1", &p, &e), 0);
+    assert_string_equal(p.work, "0-1");
+    assert_string_equal(p.harness, "0-1");
+    assert_non_null(strstr(p.why, "no spare core"));
+}
+
+static void too_many(void **st)
+{
+    (void)st;
+    struct pin_plan p;
+    struct vb_err e = { 0 };
+    assert_int_equal(pin_pick(3, "core:2 pu:1", &p, &e), -1);
+    assert_int_equal(e.code, VB_EUSAGE);
+    assert_non_null(strstr(e.msg, "--vcpus"));
+    assert_int_equal(pin_pick(1, "bogus:x", &p, &e), -1);
+}
+
+static void numa_nodes(void **st)
+{
+    (void)st;
+    struct pin_plan p;
+    struct vb_err e;
+    assert_int_equal(pin_pick(1, "numa:2 core:2 pu:1", &p, &e), 0);
+    assert_string_equal(p.work, "3");
+    assert_string_equal(p.mems, "1");
+}
+
+int main(void)
+{
+    const struct CMUnitTest t[] = {
+        cmocka_unit_test(smt_host_uses_one_pu_per_core), cmocka_unit_test(two_cores_split),
+        cmocka_unit_test(no_spare_core_shares_and_says_so), cmocka_unit_test(too_many),
+        cmocka_unit_test(numa_nodes),
+    };
+    return cmocka_run_group_tests(t, NULL, NULL);
+}

@@ -1,0 +1,32 @@
+# Tests: tests/test_<x>.c are cmocka unit tests of harness/<x>.c or
+# workloads/<x>.c (pure logic); tests/it_<x>.c are integration tests that
+# start real processes, containers and guests (they skip with a reason when
+# the host cannot). `make test` runs both.
+
+UNIT_SRC := $(wildcard tests/test_*.c)
+IT_SRC   := $(wildcard tests/it_*.c)
+UNIT_BIN := $(patsubst tests/%.c,$(B)/tests/%,$(UNIT_SRC))
+IT_BIN   := $(patsubst tests/%.c,$(B)/tests/%,$(IT_SRC))
+TEST_LIBS := $(B)/libbench.a $(B)/libvcb.a $(B)/libwl.a $(LIBS) -lcmocka
+
+# The CLI's pieces without main(), for tests of option parsing and commands.
+$(B)/libbench.a: $(filter-out $(B)/bench/main.o,$(BENCH_OBJ))
+	ar rcs $@ $^
+
+$(B)/tests/%: tests/%.c tests/testutil.h $(B)/libbench.a $(B)/libvcb.a $(B)/libwl.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) -o $@ $< $(TEST_LIBS)
+
+# Integration tests find the binaries and the kernel through these.
+export VCB_WL := $(abspath $(B)/wl)
+export VCB_BIN := $(abspath $(B)/vcbench)
+export VCB_SRC := $(abspath .)
+
+unit: all $(UNIT_BIN)
+	@scripts/run-tests.sh $(UNIT_BIN)
+
+integration: all $(IT_BIN)
+	@scripts/run-tests.sh $(IT_BIN)
+
+test: setup all $(UNIT_BIN) $(IT_BIN)
+	@scripts/run-tests.sh $(UNIT_BIN) $(IT_BIN) tests/cli.sh

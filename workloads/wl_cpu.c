@@ -1,0 +1,212 @@
+/* cpu: two kernels that stand for the two halves of CPU-bound code.
+ *  - int: table-driven CRC-32 over a 64 KiB buffer that stays in L1/L2:
+ *    loads, shifts, xors and a data-dependent table lookup per byte, the
+ *    shape of parsers, compressors and hashing.
+ *  - fp: naive double-precision matrix multiply (ikj order), the shape of
+ *    numeric loops: multiply-add throughput with streaming L1/L2 access.
+ * Each thread does the whole work; rates are aggregate over threads.
+ * The checksums prove every environment did identical work. */
+#include "wl.h"
+#include "wl_cpu.h"
+#include "../harness/proto.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CPU_BUF (64 * 1024)
+#define FP_N 128
+
+static uint32_t crc_table[256];
+static uint8_t cpu_buf[CPU_BUF];    /* the int kernel's input, filled untimed */
+
+static void crc_init(void)
+{
+    for (uint32_t i = 0; i < 256; i++) {
+        uint32_t c = i;
+        for (int k = 0; k < 8; k++)
+            c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        crc_table[i] = c;
+    }
+}
+
+void cpu_fill(uint8_t *buf, size_t n, uint64_t seed)
+{
+    uint64_t x = seed ? seed : 0x9E3779B97F4A7C15ull;
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        buf[i] = (uint8_t)(x >> 24);
+    }
+}
+
+uint32_t cpu_crc32(uint32_t crc, const uint8_t *buf, size_t n)
+{
+    if (!crc_table[1])
+        crc_init();
+    crc = ~crc;
+    for (size_t i = 0; i < n; i++)
+        crc = crc_table[(crc ^ buf[i]) & 0xff] ^ (crc >> 8);
+    return ~crc;
+}
+
+double cpu_dgemm(int n, int reps)
+{
+    size_t sz = (size_t)n * (size_t)n;
+    double *a = malloc(sz * sizeof *a), *b = malloc(sz * sizeof *b), *c = calloc(sz, sizeof *c);
+    double sum = -1;
+    if (!a || !b || !c)
+        goto out;
+    for (size_t i = 0; i < sz; i++) {
+        a[i] = (double)(i % 7) * 0.25 + 1.0;
+        b[i] = (double)(i % 5) * 0.5 - 1.0;
+    }
+    for (int r = 0; r < reps; r++)
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < n; k++) {
+                double aik = a[(size_t)i * n + k];
+                const double *brow = &b[(size_t)k * n];
+                double *crow = &c[(size_t)i * n];
+                for (int j = 0; j < n; j++)
+                    crow[j] += aik * brow[j];
+            }
+    sum = 0;
+    for (size_t i = 0; i < sz; i++)
+        sum += c[i];
+out:
+    free(a);
+    free(b);
+    free(c);
+    return sum;
+}
+
+struct cpu_job {
+    const char *kernel;
+    uint64_t bytes;          /* int: bytes to hash */
+    long reps;               /* fp: matrix multiplies */
+    pthread_barrier_t *start;
+    uint64_t result;         /* checksum */
+    uint64_t done_ns;
+};
+
+static void *cpu_thread(void *arg)
+{
+    struct cpu_job *j = arg;
+    pthread_barrier_wait(j->start);
+    if (strcmp(j->kernel, "int") == 0) {
+        uint32_t crc = 0;
+        for (uint64_t done = 0; done < j->bytes; done += CPU_BUF) {
+            size_t n = j->bytes - done < CPU_BUF ? (size_t)(j->bytes - done) : CPU_BUF;
+            crc = cpu_crc32(crc, cpu_buf, n);
+        }
+        j->result = crc;
+    } else {
+        double s = cpu_dgemm(FP_N, (int)j->reps);
+        memcpy(&j->result, &s, sizeof s);
+    }
+    j->done_ns = wl_now_ns();
+    return NULL;
+}
+
+/* Run one kernel on nthreads threads; returns wall seconds, or -1. */
+static double cpu_kernel(const char *kernel, uint64_t bytes, long reps, int nthreads, uint64_t *check)
+{
+    pthread_t tid[256];
+    struct cpu_job job[256];
+    pthread_barrier_t start;
+    pthread_barrier_init(&start, NULL, (unsigned)nthreads + 1);
+    int started = 0;
+    for (int i = 0; i < nthreads; i++) {
+        job[i] = (struct cpu_job){ .kernel = kernel, .bytes = bytes, .reps = reps, .start = &start };
+        if (pthread_create(&tid[i], NULL, cpu_thread, &job[i]) != 0)
+            break;
+        started++;
+    }
+    if (started < nthreads) {
+        /* Cannot release the barrier with fewer parties: report and stop. */
+        return -1;
+    }
+    uint64_t t0 = wl_now_ns();
+    pthread_barrier_wait(&start);
+    uint64_t t1 = t0;
+    int agree = 1;
+    for (int i = 0; i < nthreads; i++) {
+        pthread_join(tid[i], NULL);
+        if (job[i].done_ns > t1)
+            t1 = job[i].done_ns;
+        if (job[i].result != job[0].result)
+            agree = 0;
+    }
+    pthread_barrier_destroy(&start);
+    *check = job[0].result;
+    return agree ? (double)(t1 - t0) / 1e9 : -2;
+}
+
+static int cpu_run(int argc, char **argv, FILE *out)
+{
+    uint64_t bytes = 64ull << 20;
+    long reps = 16, threads = 1;
+    const char *kernel = "all";
+    const struct wl_opt opts[] = {
+        { "int-bytes", WL_OPT_SIZE, &bytes, 0, 0 },
+        { "fp-reps", WL_OPT_LONG, &reps, 1, 1000000 },
+        { "threads", WL_OPT_LONG, &threads, 0, 256 },
+        { "kernel", WL_OPT_STR, &kernel, 0, 0 },
+    };
+    if (wl_opts_parse(argc, argv, opts, 4, out) < 0)
+        return 2;
+    int do_int = !strcmp(kernel, "all") || !strcmp(kernel, "int");
+    int do_fp = !strcmp(kernel, "all") || !strcmp(kernel, "fp");
+    if (!do_int && !do_fp)
+        return wl_fail(out, 2, "bad --kernel '%s'; use int, fp or all", kernel);
+    if (bytes == 0)
+        return wl_fail(out, 2, "--int-bytes must be at least 1");
+    if (threads == 0)
+        threads = wl_ncpus();
+
+    wl_param_str(out, "kernel", kernel);
+    wl_param_u64(out, "int_bytes", bytes);
+    wl_param_u64(out, "fp_n", FP_N);
+    wl_param_u64(out, "fp_reps", (uint64_t)reps);
+    wl_param_u64(out, "threads", (uint64_t)threads);
+
+    /* Untimed set-up: table and input buffer. */
+    crc_init();
+    cpu_fill(cpu_buf, sizeof cpu_buf, 1);
+    proto_emit(out, "ready", (char *)NULL);
+
+    char hex[32];
+    uint64_t check;
+    if (do_int) {
+        double s = cpu_kernel("int", bytes, 0, (int)threads, &check);
+        if (s < 0)
+            return wl_fail(out, 1, s == -2 ? "threads disagree on the int checksum" : "cannot start threads");
+        proto_metric(out, "int_time", "s", "lower", s);
+        proto_metric(out, "int_rate", "MB/s", "higher", (double)bytes * (double)threads / s / 1e6);
+        snprintf(hex, sizeof hex, "%08" PRIx32, (uint32_t)check);
+        proto_emit(out, "check", "name", "int_crc32", "value", hex, (char *)NULL);
+    }
+    if (do_fp) {
+        double s = cpu_kernel("fp", 0, reps, (int)threads, &check);
+        if (s < 0)
+            return wl_fail(out, 1, s == -2 ? "threads disagree on the fp checksum" : "cannot start threads");
+        double flops = 2.0 * FP_N * FP_N * FP_N * (double)reps * (double)threads;
+        proto_metric(out, "fp_time", "s", "lower", s);
+        proto_metric(out, "fp_rate", "MFLOP/s", "higher", flops / s / 1e6);
+        snprintf(hex, sizeof hex, "%016" PRIx64, check);
+        proto_emit(out, "check", "name", "fp_sum", "value", hex, (char *)NULL);
+    }
+    return 0;
+}
+
+const struct wl_workload wl_cpu = {
+    .name = "cpu",
+    .summary = "integer (CRC-32) and floating-point (matrix multiply) kernels",
+    .options = "             --kernel int|fp|all   which kernels (all)\n"
+               "             --int-bytes SIZE      bytes hashed by the int kernel (64M)\n"
+               "             --fp-reps N           128x128 matrix multiplies (16)\n"
+               "             --threads N           threads, each doing the whole work; 0 = one per CPU (1)\n",
+    .run = cpu_run,
+};
