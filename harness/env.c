@@ -8,6 +8,8 @@ static const struct env_ops *const env_table[] = {
     &env_native,
     &env_container,
     &env_vm,
+    &env_oci_runc,
+    &env_oci_crun,
 };
 
 const struct env_ops *env_find(const char *name)

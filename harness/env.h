@@ -85,7 +85,7 @@ struct env_ops {
     void (*teardown)(void *state);
 };
 
-extern const struct env_ops env_native, env_container, env_vm;
+extern const struct env_ops env_native, env_container, env_vm, env_oci_runc, env_oci_crun;
 
 /* Look up an environment by name; NULL if unknown. */
 const struct env_ops *env_find(const char *name);

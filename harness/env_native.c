@@ -2,6 +2,7 @@
  * stdout a pipe the runner reads. */
 #include "env.h"
 #include "sig.h"
+#include "spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 
 struct native {
     const struct run_cfg *cfg;
+    cpu_set_t cpus;            /* parsed once: nothing but exec on the launch path */
 };
 
 static int native_probe(const struct run_cfg *cfg, struct vb_err *e)
@@ -30,6 +32,10 @@ static int native_prepare(const struct run_cfg *cfg, void **state, struct vb_err
     if (!n)
         return vb_errf(e, VB_EFAIL, "out of memory");
     n->cfg = cfg;
+    if (pin_mask(cfg->pin.work, &n->cpus) < 0) {
+        free(n);
+        return vb_errf(e, VB_EUSAGE, "bad workload CPU list '%s'", cfg->pin.work);
+    }
     *state = n;
     return 0;
 }
@@ -49,26 +55,13 @@ static int native_launch(void *state, const struct env_job *job, struct env_inst
         argv[2 + i] = job->disk && !strcmp(job->argv[i], "@disk") ? (char *)job->disk : job->argv[i];
     argv[job->argc + 2] = NULL;
 
-    pid_t pid = fork();
+    struct spawn_req req = { .path = argv[0], .argv = argv, .cpus = &n->cpus, .stdout_fd = p[1] };
+    pid_t pid = spawn_start(&req);
     if (pid < 0) {
+        int err = errno;
         close(p[0]);
         close(p[1]);
-        return vb_errf(e, VB_EFAIL, "fork: %s", strerror(errno));
-    }
-    if (pid == 0) {
-        /* Child: bind first so wl never runs a cycle on another CPU. */
-        struct vb_err ce;
-        if (pin_apply(0, n->cfg->pin.work, &ce) < 0) {
-            fprintf(stderr, "vcbench: %s\n", ce.msg);
-            _exit(127);
-        }
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        signal(SIGPIPE, SIG_DFL);
-        dup2(p[1], 1);
-        execv(argv[0], argv);
-        fprintf(stderr, "vcbench: exec %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
+        return vb_errf(e, VB_EFAIL, "cannot start %s: %s", argv[0], strerror(err));
     }
     close(p[1]);
     inst->fd = p[0];

@@ -10,6 +10,7 @@
 
 #include "err.h"
 
+#include <sched.h>
 #include <sys/types.h>
 
 struct pin_plan {
@@ -27,7 +28,12 @@ struct pin_plan {
  * synthetic is not NULL - used by tests. Returns 0 or -1. */
 int pin_pick(int nwork, const char *synthetic, struct pin_plan *p, struct vb_err *e);
 
-/* Bind a process (pid 0 = this process) to the CPUs in list. 0 or -1. */
+/* Parse a CPU list into a mask without loading a topology (cheap enough
+ * for a launch path). 0, or -1 for a malformed or empty list. */
+int pin_mask(const char *list, cpu_set_t *set);
+
+/* Bind a process (pid 0 = this process) to the CPUs in list with
+ * sched_setaffinity; safe between fork and exec. 0 or -1. */
 int pin_apply(pid_t pid, const char *list, struct vb_err *e);
 
 /* Data/unified cache sizes in bytes by level (sizes[0] = L1d ... sizes[3] =

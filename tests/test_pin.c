@@ -59,12 +59,43 @@ static void numa_nodes(void **st)
     assert_string_equal(p.mems, "1");
 }
 
+static void mask_parsing(void **st)
+{
+    (void)st;
+    cpu_set_t set;
+    assert_int_equal(pin_mask("1,3-4", &set), 0);
+    assert_int_equal(CPU_COUNT(&set), 3);
+    assert_true(CPU_ISSET(1, &set) && CPU_ISSET(3, &set) && CPU_ISSET(4, &set) && !CPU_ISSET(2, &set));
+    assert_int_equal(pin_mask("", &set), -1);
+    assert_int_equal(pin_mask("x", &set), -1);
+}
+
+static void apply_to_self(void **st)
+{
+    (void)st;
+    cpu_set_t before, after;
+    assert_int_equal(sched_getaffinity(0, sizeof before, &before), 0);
+    int first = -1;
+    for (int i = 0; i < CPU_SETSIZE && first < 0; i++)
+        if (CPU_ISSET(i, &before))
+            first = i;
+    char list[16];
+    snprintf(list, sizeof list, "%d", first);
+    struct vb_err e;
+    assert_int_equal(pin_apply(0, list, &e), 0);
+    assert_int_equal(sched_getaffinity(0, sizeof after, &after), 0);
+    assert_int_equal(CPU_COUNT(&after), 1);
+    assert_true(CPU_ISSET(first, &after));
+    assert_int_equal(sched_setaffinity(0, sizeof before, &before), 0);
+    assert_int_equal(pin_apply(0, "nonsense", &e), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
         cmocka_unit_test(smt_host_uses_one_pu_per_core), cmocka_unit_test(two_cores_split),
         cmocka_unit_test(no_spare_core_shares_and_says_so), cmocka_unit_test(too_many),
-        cmocka_unit_test(numa_nodes),
+        cmocka_unit_test(numa_nodes), cmocka_unit_test(mask_parsing), cmocka_unit_test(apply_to_self),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -1,0 +1,72 @@
+#!/bin/sh
+# Cold start of vcbench's container next to the OCI runtimes and unshare(1),
+# measured in one run: launch call to the exit of a no-op `wl startup`.
+#
+#   vcbench container, oci-runc, oci-crun: one `vcbench run` interleaves them
+#   (seeded random order per round), each timed by the harness on the same
+#   clock points: t0 before the launch call, exit = `end` line seen,
+#   total = exit + everything torn down (process reaped, cgroup removed).
+#   unshare: `unshare --fork --pid --mount --uts --ipc --net --root=ROOTFS
+#   /wl startup`, timed around fork+exec+wait from a shell, in blocks
+#   alternating with the vcbench rounds (so it also pays a shell fork).
+#
+# Usage: bench/startup_peers.sh [-n RUNS]   (default 30; needs root)
+# Prints medians and the ratio of each peer to vcbench's container.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+V=${VCB_BIN:-$top/build/vcbench}
+W=${VCB_WL:-$top/build/wl}
+runs=30
+while getopts n: o; do
+    case $o in n) runs=$OPTARG ;; *) echo "usage: $0 [-n RUNS]" >&2; exit 2 ;; esac
+done
+[ "$(id -u)" -eq 0 ] || { echo "startup_peers: containers need root" >&2; exit 3; }
+tmp=$(mktemp -d /tmp/vcb-peers.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+envs=container
+for p in runc crun; do command -v $p >/dev/null && envs="$envs,oci-$p"; done
+
+mkdir -p "$tmp/rootfs/proc" && cp "$W" "$tmp/rootfs/wl"
+: > "$tmp/unshare.ms"
+blocks=3
+per=$(( (runs + blocks - 1) / blocks ))
+b=0
+while [ $b -lt $blocks ]; do
+    "$V" run --envs "$envs" --workloads startup --runs "$per" --warmup 2 --seed $((b + 1)) \
+        --out "$tmp/run$b" 2>"$tmp/err" || { echo "startup_peers: vcbench run failed: $(tail -1 "$tmp/err")" >&2; exit 1; }
+    i=0
+    while [ $i -lt "$per" ]; do
+        s=$(date +%s%N)
+        unshare --fork --pid --mount --uts --ipc --net --root="$tmp/rootfs" /wl startup >/dev/null
+        e=$(date +%s%N)
+        echo "$s $e" | awk '{ printf "%.3f\n", ($2 - $1) / 1e6 }' >> "$tmp/unshare.ms"
+        i=$((i + 1))
+    done
+    b=$((b + 1))
+done
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+col() {   # env metric -> values from every block's raw.csv
+    for f in "$tmp"/run*/raw.csv; do
+        awk -F, -v e="$1" -v m="$2" '$5 == e && $10 == m && $14 == "ok" { print $13 }' "$f"
+    done
+}
+base_exit=$(col container exit_ms | median)
+base_total=$(col container total_ms | median)
+printf '%-12s %5s %12s %12s %14s\n' env n "exit p50 ms" "total p50 ms" "total / ours"
+for env in $(echo "$envs" | tr , ' '); do
+    n=$(col "$env" total_ms | wc -l)
+    ex=$(col "$env" exit_ms | median) to=$(col "$env" total_ms | median)
+    awk -v e="$env" -v n="$n" -v x="$ex" -v t="$to" -v b="$base_total" \
+        'BEGIN { printf "%-12s %5d %12.3f %12.3f %14.2f\n", e, n, x, t, t / b }'
+done
+un=$(median < "$tmp/unshare.ms")
+awk -v n="$(wc -l < "$tmp/unshare.ms")" -v t="$un" -v b="$base_total" \
+    'BEGIN { printf "%-12s %5d %12s %12.3f %14.2f\n", "unshare(1)", n, "-", t, t / b }'
+echo
+awk -v b="$base_total" 'BEGIN { printf "vcbench container p50 total %.3f ms (goal <= 1.5 ms): %s\n", b, b <= 1.5 ? "met" : "NOT met" }'
+crun=$(col oci-crun total_ms | median)
+[ -n "$crun" ] && awk -v c="$crun" -v b="$base_total" \
+    'BEGIN { printf "crun / vcbench container = %.1fx (goal >= 5x): %s\n", c / b, c / b >= 5 ? "met" : "NOT met" }'
+exit 0
