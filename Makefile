@@ -57,8 +57,12 @@ $(B)/vcbench: $(BENCH_OBJ) $(B)/libvcb.a $(B)/libwl.a
 setup:
 	scripts/setup.sh
 
+# Each run gets its own directory (results are never overwritten);
+# results/latest points at the newest.
 run: setup all
-	$(B)/vcbench run --profile quick --out results/latest
+	@out=results/run-$$(date -u +%Y%m%d-%H%M%S); \
+	$(B)/vcbench run --profile quick --out $$out && ln -sfn $$(basename $$out) results/latest && \
+	echo "results in $$out (results/latest)"
 
 include tests/tests.mk
 
