@@ -1,0 +1,449 @@
+/* container: vcbench's own runtime, isolated like a default Docker
+ * container and lean enough that its start-up is not the harness's.
+ *
+ * launch:  cgroup (libcgroup: cpuset, memory limit, optional quota)
+ *          clone(NEWPID|NEWNS|NEWUTS|NEWIPC|NEWNET)
+ *            parent: attach the child to the cgroup, then release it
+ *            child:  / private, bind rootfs (read-only), /proc, minimal
+ *                    /dev on tmpfs, the disk file bound at /mnt/disk,
+ *                    pivot_root, hostname, lo up, (released) cgroup ns,
+ *                    Docker's default capabilities, no_new_privs, exec /wl
+ * The parent's mount work and the child's overlap: the child only waits for
+ * the cgroup right before it unshares the cgroup namespace and execs.
+ *
+ * Everything the child touches is prepared by the parent (paths, argv,
+ * capability masks): between clone and exec it makes system calls only.
+ * Docker's seccomp profile and AppArmor are not applied (noted in README). */
+#include "env.h"
+#include "cg.h"
+#include "sig.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CT_HOSTNAME "vcbench"
+#define CT_STACK (64 * 1024)
+#define ARGV_MAX 120
+
+/* Docker's default capability set (moby's oci/caps/defaults.go). */
+static const int docker_caps[] = {
+    CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FSETID, CAP_FOWNER, CAP_MKNOD, CAP_NET_RAW, CAP_SETGID,
+    CAP_SETUID, CAP_SETFCAP, CAP_SETPCAP, CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT, CAP_KILL,
+    CAP_AUDIT_WRITE,
+};
+
+static const struct { const char *name; unsigned maj, min; } dev_nodes[] = {
+    { "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
+    { "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+};
+#define NDEV (sizeof dev_nodes / sizeof dev_nodes[0])
+
+/* Where the child stamps its progress (a shared page: the child is a
+ * separate address space), so the phases can be split without a pipe. */
+struct ct_times {
+    struct timespec start, mounted, released;
+};
+
+struct container {
+    const struct run_cfg *cfg;
+    int has_cgroupns;
+    int last_cap;
+    uint64_t keep_caps;        /* bit mask of docker_caps */
+    int null_fd;
+    cpu_set_t cpus;
+    char dev_path[NDEV][600];
+    char rootfs[512], proc[520], dev[520], disk_mp[520];
+    struct ct_times *times;    /* MAP_SHARED page */
+    char *stack;
+};
+
+/* The child's view of one launch; filled by the parent before clone. */
+struct ct_child {
+    const struct container *c;
+    char *const *argv;
+    const char *disk;          /* host file to bind at /mnt/disk, or NULL */
+    int out_fd, sync_fd, err_fd;
+};
+
+struct ct_inst {
+    struct cg *cg;
+    pid_t pid;
+};
+
+/* A failure report from the child: which step, and errno. */
+struct ct_fail {
+    int step;
+    int err;
+};
+
+static const char *const step_names[] = {
+    "set CPU affinity", "signal reset", "make / private", "bind rootfs", "mount /dev tmpfs", "create /dev node",
+    "mount /proc", "bind disk file", "remount root read-only", "pivot_root", "detach old root",
+    "set hostname", "bring lo up", "wait for cgroup", "unshare cgroup namespace",
+    "drop bounding capabilities", "set capabilities", "set no_new_privs", "redirect stdio", "exec /wl",
+};
+enum { S_AFF, S_SIG, S_PRIV, S_BIND, S_DEV, S_NODE, S_PROC, S_DISK, S_RO, S_PIVOT, S_UMOUNT, S_HOST, S_LO,
+       S_SYNC, S_CGNS, S_BSET, S_CAPS, S_NNP, S_STDIO, S_EXEC };
+
+static double ts_ms(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) * 1e3 + (double)(b->tv_nsec - a->tv_nsec) / 1e6;
+}
+
+static int lo_up(void)
+{
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        return -1;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    memcpy(ifr.ifr_name, "lo", 3);
+    int rc = ioctl(s, SIOCGIFFLAGS, &ifr);
+    if (rc == 0) {
+        ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+        rc = ioctl(s, SIOCSIFFLAGS, &ifr);
+    }
+    close(s);
+    return rc;
+}
+
+static int caps_apply(const struct container *c)
+{
+    for (int cap = 0; cap <= c->last_cap; cap++)
+        if (!(c->keep_caps >> cap & 1) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+            return S_BSET;
+    struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+    struct __user_cap_data_struct d[2];
+    memset(d, 0, sizeof d);
+    for (int i = 0; i < 2; i++)
+        d[i].effective = d[i].permitted = d[i].inheritable = (uint32_t)(c->keep_caps >> (32 * i));
+    if (syscall(SYS_capset, &h, d) < 0)
+        return S_CAPS;
+    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+    return -1;
+}
+
+/* Returns only on failure, with the step that failed. */
+static int child_steps(struct ct_child *k)
+{
+    const struct container *c = k->c;
+    clock_gettime(CLOCK_MONOTONIC, &c->times->start);
+    /* Where the cpuset will put it anyway; meanwhile the parent keeps the
+     * harness CPU to build the cgroup. */
+    if (sched_setaffinity(0, sizeof c->cpus, &c->cpus) < 0)
+        return S_AFF;
+    /* The harness turns SIGINT into a flag and ignores SIGPIPE; wl must not. */
+    struct sigaction dfl = { .sa_handler = SIG_DFL };
+    if (sigaction(SIGINT, &dfl, NULL) < 0 || sigaction(SIGTERM, &dfl, NULL) < 0 ||
+        sigaction(SIGPIPE, &dfl, NULL) < 0)
+        return S_SIG;
+    /* pivot_root refuses a shared parent mount, and nothing we mount may
+     * propagate back to the host. */
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        return S_PRIV;
+    if (mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+        return S_BIND;
+    if (mount("tmpfs", c->dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=64k") < 0)
+        return S_DEV;
+    for (size_t i = 0; i < NDEV; i++)
+        if (mknod(c->dev_path[i], S_IFCHR | 0666, makedev(dev_nodes[i].maj, dev_nodes[i].min)) < 0)
+            return S_NODE;
+    /* proc shows the pid namespace of whoever mounts it: ours. */
+    if (mount("proc", c->proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+        return S_PROC;
+    if (k->disk && mount(k->disk, c->disk_mp, NULL, MS_BIND, NULL) < 0)
+        return S_DISK;
+    /* The rootfs is shared by every launch of the run: keep it intact. */
+    if (mount(NULL, c->rootfs, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID, NULL) < 0)
+        return S_RO;
+    if (chdir(c->rootfs) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+        return S_PIVOT;
+    if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+        return S_UMOUNT;
+    if (sethostname(CT_HOSTNAME, strlen(CT_HOSTNAME)) < 0)
+        return S_HOST;
+    if (lo_up() < 0)
+        return S_LO;
+    clock_gettime(CLOCK_MONOTONIC, &c->times->mounted);
+    char b;
+    if (read(k->sync_fd, &b, 1) != 1)
+        return S_SYNC;
+    clock_gettime(CLOCK_MONOTONIC, &c->times->released);
+    /* Now inside its cgroup: make that the root of what it can see. */
+    if (c->has_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+        return S_CGNS;
+    int s = caps_apply(c);
+    if (s >= 0)
+        return s;
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        return S_NNP;
+    if (dup2(c->null_fd, 0) < 0 || dup2(k->out_fd, 1) < 0)
+        return S_STDIO;
+    static char *const envp[] = { "PATH=/", "HOME=/", "HOSTNAME=" CT_HOSTNAME, NULL };
+    execve("/wl", k->argv, envp);
+    return S_EXEC;
+}
+
+static int child_main(void *arg)
+{
+    struct ct_child *k = arg;
+    struct ct_fail f = { .step = child_steps(k), .err = errno };
+    if (write(k->err_fd, &f, sizeof f) < 0)
+        _exit(126);
+    _exit(127);
+}
+
+static int ct_probe(const struct run_cfg *cfg, struct vb_err *e)
+{
+    if (geteuid() != 0)
+        return vb_errf(e, VB_EHOST, "the container env needs root (namespaces, mounts, cgroups); run as root");
+    if (!cfg->rootfs || access(cfg->rootfs, R_OK) != 0)
+        return vb_errf(e, VB_EHOST, "container rootfs missing");
+    enum cg_version v;
+    if (cg_detect(&v, e) < 0)
+        return -1;
+    return 0;
+}
+
+static void ct_teardown(void *state)
+{
+    struct container *c = state;
+    if (!c)
+        return;
+    if (c->null_fd >= 0)
+        close(c->null_fd);
+    if (c->times)
+        munmap(c->times, sizeof *c->times);
+    if (c->stack)
+        munmap(c->stack, CT_STACK);
+    free(c);
+}
+
+static int ct_prepare(const struct run_cfg *cfg, void **state, struct vb_err *e)
+{
+    struct container *c = calloc(1, sizeof *c);
+    if (!c)
+        return vb_errf(e, VB_EFAIL, "out of memory");
+    c->cfg = cfg;
+    c->null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    c->times = mmap(NULL, sizeof *c->times, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    c->stack = mmap(NULL, CT_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (c->null_fd < 0 || c->times == MAP_FAILED || c->stack == MAP_FAILED) {
+        if (c->times == MAP_FAILED)
+            c->times = NULL;
+        if (c->stack == MAP_FAILED)
+            c->stack = NULL;
+        ct_teardown(c);
+        return vb_errf(e, VB_EFAIL, "cannot set up the container runtime: %s", strerror(errno));
+    }
+    if (pin_mask(cfg->pin.work, &c->cpus) < 0) {
+        ct_teardown(c);
+        return vb_errf(e, VB_EUSAGE, "bad workload CPU list '%s'", cfg->pin.work);
+    }
+    c->has_cgroupns = access("/proc/self/ns/cgroup", F_OK) == 0;
+    c->last_cap = CAP_LAST_CAP;
+    FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+    if (f) {
+        if (fscanf(f, "%d", &c->last_cap) != 1)
+            c->last_cap = CAP_LAST_CAP;
+        fclose(f);
+    }
+    for (size_t i = 0; i < sizeof docker_caps / sizeof docker_caps[0]; i++)
+        c->keep_caps |= 1ull << docker_caps[i];
+    snprintf(c->rootfs, sizeof c->rootfs, "%s", cfg->rootfs);
+    snprintf(c->proc, sizeof c->proc, "%s/proc", cfg->rootfs);
+    snprintf(c->dev, sizeof c->dev, "%s/dev", cfg->rootfs);
+    snprintf(c->disk_mp, sizeof c->disk_mp, "%s/mnt/disk", cfg->rootfs);
+    for (size_t i = 0; i < NDEV; i++)
+        snprintf(c->dev_path[i], sizeof c->dev_path[i], "%s/%s", c->dev, dev_nodes[i].name);
+    /* The bind-mount target for the disk file must exist in the (later
+     * read-only) rootfs. */
+    int fd = open(c->disk_mp, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        int err = errno;
+        ct_teardown(c);
+        return vb_errf(e, VB_EHOST, "cannot create %s: %s", c->disk_mp, strerror(err));
+    }
+    close(fd);
+    *state = c;
+    return 0;
+}
+
+static void ct_kill(struct ct_inst *ci)
+{
+    if (ci->pid > 0) {
+        /* pid 1 of its namespace: SIGKILL takes every process in it down. */
+        kill(ci->pid, SIGKILL);
+        while (waitpid(ci->pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        ci->pid = 0;
+    }
+}
+
+static int ct_launch(void *state, const struct env_job *job, struct env_inst *inst, struct vb_err *e)
+{
+    struct container *c = state;
+    const struct run_cfg *cfg = c->cfg;
+    struct ct_inst *ci = calloc(1, sizeof *ci);
+    if (!ci)
+        return vb_errf(e, VB_EFAIL, "out of memory");
+    int out[2] = { -1, -1 }, sync[2] = { -1, -1 }, errp[2] = { -1, -1 };
+
+    struct timespec t0, t1, t2;
+    if (pipe2(out, O_CLOEXEC) < 0 || pipe2(sync, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
+        vb_errf(e, VB_EFAIL, "pipe: %s", strerror(errno));
+        goto fail;
+    }
+    char *argv[ARGV_MAX + 3];
+    if (job->argc > ARGV_MAX) {
+        vb_errf(e, VB_EUSAGE, "too many workload arguments (%d > %d)", job->argc, ARGV_MAX);
+        goto fail;
+    }
+    argv[0] = "/wl";
+    argv[1] = (char *)job->workload;
+    for (int i = 0; i < job->argc; i++)
+        argv[2 + i] = job->disk && !strcmp(job->argv[i], "@disk") ? "/mnt/disk" : job->argv[i];
+    argv[job->argc + 2] = NULL;
+    struct ct_child k = { .c = c, .argv = argv, .disk = job->disk,
+                          .out_fd = out[1], .sync_fd = sync[0], .err_fd = errp[1] };
+    int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | SIGCHLD;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ci->pid = clone(child_main, c->stack + CT_STACK, flags, &k);
+    if (ci->pid < 0) {
+        ci->pid = 0;
+        vb_errf(e, VB_EHOST, "clone with new namespaces failed: %s; the kernel must allow pid, mount, "
+                "uts, ipc and net namespaces", strerror(errno));
+        goto fail;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    close(out[1]);
+    close(sync[0]);
+    close(errp[1]);
+    out[1] = sync[0] = errp[1] = -1;
+    /* The cgroup is made while the child, already on the workload CPU,
+     * builds its mounts: the two overlap instead of adding up. */
+    char name[128];
+    snprintf(name, sizeof name, "vcbench.%s.%d", cfg->run_id, job->seq);
+    long quota = cfg->cpu_quota_pct > 0 ? cfg->cpu_quota_pct * 1000 : 0;
+    struct cg_limits lim = { .cpus = cfg->pin.work, .mems = cfg->pin.mems, .mem_bytes = cfg->mem_bytes,
+                             .quota_us = quota, .period_us = 100000 };
+    if (cg_create(name, &lim, &ci->cg, e) < 0)
+        goto fail;
+    clock_gettime(CLOCK_MONOTONIC, &t2);
+    if (cg_attach(ci->cg, ci->pid, e) < 0)
+        goto fail;
+    if (write(sync[1], "g", 1) != 1) {
+        vb_errf(e, VB_EFAIL, "container init died before exec");
+        goto fail;
+    }
+    close(sync[1]);
+    sync[1] = -1;
+    /* EOF: exec succeeded (the pipe is close-on-exec); else which step failed. */
+    struct ct_fail f;
+    ssize_t n;
+    while ((n = read(errp[0], &f, sizeof f)) < 0 && errno == EINTR)
+        ;
+    if (n == (ssize_t)sizeof f) {
+        const char *step = f.step >= 0 && f.step <= S_EXEC ? step_names[f.step] : "?";
+        vb_errf(e, VB_EHOST, "container set-up failed at '%s': %s", step, strerror(f.err));
+        goto fail;
+    }
+    close(errp[0]);
+    inst->fd = out[0];
+    inst->pid = ci->pid;
+    inst->priv = ci;
+    env_inst_metric(inst, "ct_clone_ms", "ms", "lower", ts_ms(&t0, &t1));
+    env_inst_metric(inst, "ct_cgroup_ms", "ms", "lower", ts_ms(&t1, &t2));
+    env_inst_metric(inst, "ct_setup_ms", "ms", "lower", ts_ms(&c->times->start, &c->times->mounted));
+    return 0;
+
+fail:
+    for (int i = 0; i < 2; i++) {
+        if (out[i] >= 0)
+            close(out[i]);
+        if (sync[i] >= 0)
+            close(sync[i]);
+        if (errp[i] >= 0)
+            close(errp[i]);
+    }
+    ct_kill(ci);
+    cg_destroy(ci->cg);
+    free(ci);
+    return -1;
+}
+
+static int ct_wait(void *state, struct env_inst *inst, int *status, struct vb_err *e)
+{
+    (void)state;
+    struct ct_inst *ci = inst->priv;
+    int st;
+    pid_t r;
+    while ((r = waitpid(ci->pid, &st, 0)) < 0 && errno == EINTR)
+        if (sig_stop)
+            return vb_errf(e, VB_EINTR, "interrupted");
+    if (r < 0)
+        return vb_errf(e, VB_EFAIL, "wait: %s", strerror(errno));
+    ci->pid = 0;
+    inst->pid = 0;
+    *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    uint64_t cpu_ns = 0, peak = 0;
+    if (cg_usage(ci->cg, &cpu_ns, &peak, e) < 0)
+        return -1;
+    env_inst_metric(inst, "env_cpu_time", "s", "lower", (double)cpu_ns / 1e9);
+    if (peak)
+        env_inst_metric(inst, "mem_peak", "MiB", "lower", (double)peak / (1 << 20));
+    env_inst_metric(inst, "oom_killed", "count", "lower", cg_oom_killed(ci->cg));
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    cg_destroy(ci->cg);
+    ci->cg = NULL;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    env_inst_metric(inst, "ct_cgroup_rm_ms", "ms", "lower", ts_ms(&t0, &t1));
+    return 0;
+}
+
+static void ct_stop(void *state, struct env_inst *inst)
+{
+    (void)state;
+    struct ct_inst *ci = inst->priv;
+    if (ci) {
+        ct_kill(ci);
+        cg_destroy(ci->cg);
+        free(ci);
+        inst->priv = NULL;
+    }
+    inst->pid = 0;
+    if (inst->fd >= 0) {
+        close(inst->fd);
+        inst->fd = -1;
+    }
+}
+
+const struct env_ops env_container = {
+    .name = "container",
+    .summary = "vcbench's own container: pid/mount/uts/ipc/net/cgroup namespaces, libcgroup limits",
+    .probe = ct_probe,
+    .prepare = ct_prepare,
+    .launch = ct_launch,
+    .wait = ct_wait,
+    .stop = ct_stop,
+    .teardown = ct_teardown,
+};
