@@ -65,8 +65,8 @@ un=$(median < "$tmp/unshare.ms")
 awk -v n="$(wc -l < "$tmp/unshare.ms")" -v t="$un" -v b="$base_total" \
     'BEGIN { printf "%-12s %5d %12s %12.3f %14.2f\n", "unshare(1)", n, "-", t, t / b }'
 echo
-awk -v b="$base_total" 'BEGIN { printf "vcbench container p50 total %.3f ms (goal <= 1.5 ms): %s\n", b, b <= 1.5 ? "met" : "NOT met" }'
+awk -v b="$base_total" 'BEGIN { printf "vcbench container p50 total %.3f ms (goal <= 1.5 ms): %s\n", b, (b <= 1.5) ? "met" : "NOT met" }'
 crun=$(col oci-crun total_ms | median)
 [ -n "$crun" ] && awk -v c="$crun" -v b="$base_total" \
-    'BEGIN { printf "crun / vcbench container = %.1fx (goal >= 5x): %s\n", c / b, c / b >= 5 ? "met" : "NOT met" }'
+    'BEGIN { printf "crun / vcbench container = %.1fx (goal >= 5x): %s\n", c / b, (c / b >= 5) ? "met" : "NOT met" }'
 exit 0

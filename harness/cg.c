@@ -8,6 +8,7 @@
 #include "cg.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <libcgroup.h>
 #include <pthread.h>
@@ -21,6 +22,8 @@ struct cg {
     struct cgroup *lc;         /* libcgroup's description, kept for attach/delete */
     enum cg_version v;
     char name[128];
+    const char *ctrls[4];      /* the controllers it was made in */
+    int nctrl;
 };
 
 static int set(struct cg_setting *out, int *n, int max, const char *ctrl, const char *name,
@@ -126,7 +129,7 @@ static int v2_enable_root(struct vb_err *e)
 }
 
 /* The controllers the group joins, in the order libcgroup creates them. */
-static int add_controllers(struct cgroup *lc, enum cg_version v, const struct cg_setting *s, int ns,
+static int add_controllers(struct cg *cg, enum cg_version v, const struct cg_setting *s, int ns,
                            struct vb_err *e)
 {
     static const char *const v1[] = { "cpuset", "cpu", "cpuacct", "memory" };
@@ -141,7 +144,8 @@ static int add_controllers(struct cgroup *lc, enum cg_version v, const struct cg
             used = !strcmp(s[k].ctrl, names[i]);
         if (!used)
             continue;
-        struct cgroup_controller *c = cgroup_add_controller(lc, names[i]);
+        struct cgroup_controller *c = cgroup_add_controller(cg->lc, names[i]);
+        cg->ctrls[cg->nctrl++] = names[i];
         if (!c)
             return vb_errf(e, VB_EHOST, "cannot add cgroup controller %s", names[i]);
         for (int k = 0; k < ns; k++) {
@@ -176,7 +180,7 @@ int cg_create(const char *name, const struct cg_limits *l, struct cg **out, stru
         free(c);
         return vb_errf(e, VB_EFAIL, "out of memory");
     }
-    if (add_controllers(c->lc, v, s, ns, e) < 0) {
+    if (add_controllers(c, v, s, ns, e) < 0) {
         cgroup_free(&c->lc);
         free(c);
         return -1;
@@ -200,6 +204,30 @@ int cg_attach(struct cg *c, pid_t pid, struct vb_err *e)
         return vb_errf(e, VB_EHOST, "cannot move pid %d into cgroup %s: %s", (int)pid, c->name,
                        cgroup_strerror(r));
     return 0;
+}
+
+int cg_procs_open(struct cg *c, int *fds, int max, struct vb_err *e)
+{
+    int n = 0;
+    /* v2: one directory holds every controller. */
+    int want = c->v == CG_V2 ? 1 : c->nctrl;
+    for (int i = 0; i < want && n < max; i++) {
+        char *mnt = NULL;
+        if (cgroup_get_subsys_mount_point(c->ctrls[i], &mnt) != 0)
+            goto fail;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s/%s", mnt, c->name, c->v == CG_V1 ? "tasks" : "cgroup.procs");
+        free(mnt);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+            goto fail;
+        fds[n++] = fd;
+    }
+    return n;
+fail:
+    while (n > 0)
+        close(fds[--n]);
+    return vb_errf(e, VB_EHOST, "cannot open the task files of cgroup %s: %s", c->name, strerror(errno));
 }
 
 /* First line of <ctrl>/<name>/<file> (or the line starting with `key ` when

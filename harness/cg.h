@@ -43,6 +43,12 @@ int cg_create(const char *name, const struct cg_limits *l, struct cg **out, stru
 /* Move pid into the cgroup. 0 or -1. */
 int cg_attach(struct cg *c, pid_t pid, struct vb_err *e);
 
+/* Open (O_WRONLY|O_CLOEXEC) the file of each hierarchy through which a
+ * process joins the group (v1 "tasks", v2 "cgroup.procs"): a child can then
+ * move itself in by writing "0", before anything else it does, with no
+ * round trip to the parent. Returns the count, or -1. */
+int cg_procs_open(struct cg *c, int *fds, int max, struct vb_err *e);
+
 /* Read CPU time used (ns) and peak memory (bytes; 0 when unknown). */
 int cg_usage(struct cg *c, uint64_t *cpu_ns, uint64_t *mem_peak, struct vb_err *e);
 

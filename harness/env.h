@@ -45,7 +45,7 @@ struct env_job {
     const char *disk;          /* NULL, or the host file the disk workload uses */
 };
 
-#define ENV_EXTRA_MAX 8
+#define ENV_EXTRA_MAX 12
 
 /* An environment-specific measurement (e.g. cgroup CPU time, libvirt create
  * call duration) recorded as its own raw.csv row. */
