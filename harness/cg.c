@@ -88,8 +88,15 @@ static int lib_init(struct vb_err *e)
     return 0;
 }
 
+/* The layout does not change under a running harness: look once. */
+static enum cg_version detected;
+
 int cg_detect(enum cg_version *v, struct vb_err *e)
 {
+    if (detected) {
+        *v = detected;
+        return 0;
+    }
     if (lib_init(e) < 0)
         return -1;
     char *mnt = NULL;
@@ -101,7 +108,8 @@ int cg_detect(enum cg_version *v, struct vb_err *e)
     char path[4096];
     snprintf(path, sizeof path, "%s/cgroup.controllers", mnt);
     free(mnt);
-    *v = access(path, F_OK) == 0 ? CG_V2 : CG_V1;
+    detected = access(path, F_OK) == 0 ? CG_V2 : CG_V1;
+    *v = detected;
     return 0;
 }
 
@@ -165,8 +173,12 @@ int cg_create(const char *name, const struct cg_limits *l, struct cg **out, stru
     enum cg_version v;
     if (cg_detect(&v, e) < 0)
         return -1;
-    if (v == CG_V2 && v2_enable_root(e) < 0)
-        return -1;
+    static int root_ok;
+    if (v == CG_V2 && !root_ok) {
+        if (v2_enable_root(e) < 0)
+            return -1;
+        root_ok = 1;
+    }
     struct cg_setting s[CG_SETTINGS_MAX];
     int ns = cg_settings(v, l, s, CG_SETTINGS_MAX);
 
