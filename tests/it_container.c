@@ -1,6 +1,6 @@
 /* Integration: vcbench's own container, for real (clone, namespaces,
  * pivot_root, libcgroup). Needs root; skips with the reason otherwise. */
-#include "testutil.h"
+#include "itutil.h"
 #include "../harness/cg.h"
 #include "../harness/env.h"
 #include "../harness/image.h"
@@ -14,34 +14,6 @@ static char dir[64];
 static struct image img;
 static struct run_cfg cfg;
 static void *state;
-
-/* What the stream said. */
-struct seen {
-    char pid[16], cpus[16], hostname[64], status[16], crc[16];
-    int lines;
-};
-
-static int on_line(void *arg, const char *line, uint64_t t)
-{
-    (void)t;
-    struct seen *s = arg;
-    struct proto_line pl;
-    if (proto_parse(line, &pl) != 1)
-        return 0;
-    s->lines++;
-    const char *v;
-    if (!strcmp(pl.kind, "info")) {
-        snprintf(s->pid, sizeof s->pid, "%s", proto_get(&pl, "pid"));
-        snprintf(s->cpus, sizeof s->cpus, "%s", proto_get(&pl, "cpus"));
-        snprintf(s->hostname, sizeof s->hostname, "%s", proto_get(&pl, "hostname"));
-    } else if (!strcmp(pl.kind, "check") && (v = proto_get(&pl, "name")) && !strcmp(v, "int_crc32")) {
-        snprintf(s->crc, sizeof s->crc, "%s", proto_get(&pl, "value"));
-    } else if (!strcmp(pl.kind, "end")) {
-        snprintf(s->status, sizeof s->status, "%s", proto_get(&pl, "status"));
-        return 1;
-    }
-    return 0;
-}
 
 static int setup(void **st)
 {
@@ -95,12 +67,6 @@ static int cgroup_exists(const char *name)
     return access(path, F_OK) == 0;
 }
 
-static void run_to_end(struct env_inst *inst, struct seen *s, int *status)
-{
-    struct vb_err e = { 0 };
-    assert_int_equal(io_read_lines(inst->fd, io_now_ns() + 60000000000ull, on_line, s, &e), 0);
-    assert_int_equal(env_container.wait(state, inst, status, &e), 0);
-}
 
 /* Own pid namespace (wl is pid 1 inside, another pid outside), its own
  * hostname, only the chosen CPUs, inside its cgroup while it runs, and the
@@ -126,8 +92,9 @@ static void isolation_and_cgroup(void **st)
     assert_true(cgroup_exists("vcbench.itct.1"));
 
     struct seen s = { 0 };
+    assert_int_equal(io_read_lines(inst.fd, io_now_ns() + 60000000000ull, seen_line, &s, &e), 0);
     int status = -1;
-    run_to_end(&inst, &s, &status);
+    assert_int_equal(env_container.wait(state, &inst, &status, &e), 0);
     assert_int_equal(status, 0);
     assert_string_equal(s.status, "ok");
     assert_string_equal(s.pid, "1");
@@ -148,25 +115,13 @@ static void same_checksum_as_native(void **st)
 {
     (void)st;
     NEED_CONTAINER();
-    struct vb_err e = { 0 };
     char *args[] = { "--int-bytes", "1M", "--fp-reps", "1", NULL };
     struct env_job job = { .workload = "cpu", .argc = 4, .argv = args, .seq = 2 };
-    struct env_inst inst = { .fd = -1 };
-    assert_int_equal(env_container.launch(state, &job, &inst, &e), 0);
+    struct env_inst inst;
     struct seen s = { 0 };
-    int status = -1;
-    run_to_end(&inst, &s, &status);
-    env_container.stop(state, &inst);
-    assert_int_equal(status, 0);
-
-    char cmd[600], native[16] = "";
-    snprintf(cmd, sizeof cmd, "%s cpu --int-bytes 1M --fp-reps 1 | sed -n 's/.*name=int_crc32 value=\\([0-9a-f]*\\).*/\\1/p'",
-             cfg.wl_path);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    assert_non_null(fgets(native, sizeof native, p));
-    pclose(p);
-    native[strcspn(native, "\n")] = '\0';
+    assert_int_equal(it_run(&env_container, state, &job, &s, &inst), 0);
+    char native[16] = "";
+    it_native_crc(cfg.wl_path, "--int-bytes 1M --fp-reps 1", native, sizeof native);
     assert_true(s.crc[0] != '\0');
     assert_string_equal(s.crc, native);
 }
@@ -189,7 +144,7 @@ static void memory_limit_kills(void **st)
     struct env_inst inst = { .fd = -1 };
     assert_int_equal(env_container.launch(st2, &job, &inst, &e), 0);
     struct seen s = { 0 };
-    assert_true(io_read_lines(inst.fd, io_now_ns() + 60000000000ull, on_line, &s, &e) >= 0);
+    assert_true(io_read_lines(inst.fd, io_now_ns() + 60000000000ull, seen_line, &s, &e) >= 0);
     int status = 0;
     assert_int_equal(env_container.wait(st2, &inst, &status, &e), 0);
     assert_int_equal(status, -1);             /* killed, not exited */
@@ -208,7 +163,6 @@ static void disk_bind_reaches_host_file(void **st)
 {
     (void)st;
     NEED_CONTAINER();
-    struct vb_err e = { 0 };
     char disk[128];
     snprintf(disk, sizeof disk, "%s/disk.img", dir);
     int fd = open(disk, O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -217,14 +171,9 @@ static void disk_bind_reaches_host_file(void **st)
     close(fd);
     char *args[] = { "--file", "@disk", "--size", "1M", "--bs", "4K", "--pattern", "seqwrite", "--ms", "100", NULL };
     struct env_job job = { .workload = "disk", .argc = 10, .argv = args, .seq = 4, .disk = disk };
-    struct env_inst inst = { .fd = -1 };
-    if (env_container.launch(state, &job, &inst, &e) < 0)
-        fail_msg("launch: %s", e.msg);
+    struct env_inst inst;
     struct seen s = { 0 };
-    int status = -1;
-    run_to_end(&inst, &s, &status);
-    env_container.stop(state, &inst);
-    assert_int_equal(status, 0);
+    assert_int_equal(it_run(&env_container, state, &job, &s, &inst), 0);
     char *text = tu_read_file(disk);
     assert_non_null(text);
     assert_memory_equal(text, "VCBDISK1", 8);
