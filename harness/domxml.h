@@ -1,0 +1,32 @@
+/* domxml.h - the libvirt domain XML of one guest, as a pure function of a
+ * description (so the KVM and TCG variants are tested against golden files
+ * on hosts that can run neither). */
+#ifndef VB_DOMXML_H
+#define VB_DOMXML_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define DOMXML_VCPUS_MAX 64
+
+struct domxml {
+    const char *name;
+    int kvm;                   /* 1: type='kvm', host-passthrough CPU; 0: type='qemu' (TCG) */
+    const char *machine;       /* "pc", "q35" */
+    uint64_t mem_bytes;
+    int vcpus;
+    const char *vcpu_cpus[DOMXML_VCPUS_MAX]; /* host CPU list for each vCPU */
+    const char *emulator_cpus; /* NULL = not pinned */
+    const char *firmware;      /* ROM image (qboot) or NULL for the default BIOS */
+    const char *kernel, *initrd, *cmdline;
+    const char *serial_socket; /* unix socket QEMU connects to (we listen) */
+    const char *disk;          /* raw file attached as virtio-blk vda, or NULL */
+};
+
+/* Write the XML to f. Returns 0, or -1 when the description is incomplete. */
+int domxml_write(FILE *f, const struct domxml *d);
+
+/* The same into a malloc'd string (NULL on error). */
+char *domxml_string(const struct domxml *d);
+
+#endif
