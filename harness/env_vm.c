@@ -453,6 +453,7 @@ static int vm_launch(void *state, const struct env_job *job, struct env_inst *in
     unlink(vi->sock);
     vi->sock[0] = '\0';
     inst->fd = fd;
+    inst->pid = vi->qemu;      /* 0 when QEMU is not ours (another URI) */
     inst->priv = vi;
     env_inst_metric(inst, "vm_create_ms", "ms", "lower", t1 - t0);
     if (!v->reported_connect) {

@@ -14,7 +14,10 @@ set -eu
 
 cache=${VCBENCH_CACHE:-/var/cache/vcbench}
 dst=$cache/kernel
-if [ -s "$dst/vmlinux" ] && [ -s "$dst/version" ] && [ -s "$dst/modules/modules.order" ]; then
+# Bump when the cache layout changes so older caches are refetched.
+format=2
+if [ -s "$dst/vmlinux" ] && [ -s "$dst/version" ] && [ -s "$dst/modules/modules.order" ] &&
+    [ "$(cat "$dst/format" 2>/dev/null)" = "$format" ]; then
     exit 0
 fi
 
@@ -48,10 +51,10 @@ head -c 4 "$tmp/vmlinux" | grep -q 'ELF' || { echo "fetch-kernel: vmlinux extrac
 
 mkdir -p "$tmp/out/modules"
 moddir=$(ls -d "$tmp"/x/lib/modules/* | head -n 1)
-# Dependency order from modules.dep: virtio core first, then the PCI
-# transport, then the devices the workloads use.
+# Dependency order from modules.dep (virtio needs virtio_ring): the ring
+# and core first, then the PCI transport, then the devices.
 : > "$tmp/out/modules/modules.order"
-for m in virtio virtio_ring virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk virtio_console; do
+for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk virtio_console; do
     f=$(find "$moddir" -name "$m.ko" -o -name "$m.ko.xz" | head -n 1)
     [ -n "$f" ] || continue      # built in: nothing to load
     case "$f" in
@@ -63,6 +66,7 @@ done
 cp "$tmp/vmlinux" "$tmp/out/vmlinux"
 cp "$vmlinuz" "$tmp/out/vmlinuz"
 echo "$ver" > "$tmp/out/version"
+echo "$format" > "$tmp/out/format"
 
 mkdir -p "$cache"
 rm -rf "$dst.new"

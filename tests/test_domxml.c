@@ -1,0 +1,108 @@
+/* Domain XML for KVM and TCG against golden files (this host cannot run
+ * KVM guests, so the KVM path is held correct here), plus escaping and
+ * refusal of incomplete descriptions. VCB_UPDATE_GOLDEN=1 rewrites them. */
+#include "testutil.h"
+#include "../harness/domxml.h"
+
+static struct domxml base(void)
+{
+    struct domxml d = {
+        .name = "vcbench-20261125-010203-abcd-7", .machine = "pc", .mem_bytes = 1024ull << 20, .vcpus = 2,
+        .vcpu_cpus = { "2", "3" }, .emulator_cpus = "1", .firmware = "/usr/share/qemu/qboot.rom",
+        .kernel = "/var/cache/vcbench/kernel/vmlinux", .initrd = "/var/tmp/vcbench/run-x/initrd.cpio",
+        .cmdline = "console=ttyS0 quiet rdinit=/wl -- init cpu --threads 0",
+        .serial_socket = "/var/tmp/vcbench/run-x/s7.sock",
+    };
+    return d;
+}
+
+static void kvm_guest(void **st)
+{
+    (void)st;
+    struct domxml d = base();
+    d.kvm = 1;
+    char *x = domxml_string(&d);
+    assert_non_null(x);
+    tu_assert_golden("domain-kvm.xml", x);
+    assert_non_null(strstr(x, "<domain type='kvm'>"));
+    assert_non_null(strstr(x, "host-passthrough"));
+    assert_non_null(strstr(x, "<vcpupin vcpu='1' cpuset='3'/>"));
+    assert_non_null(strstr(x, "<emulatorpin cpuset='1'/>"));
+    assert_non_null(strstr(x, "<memory unit='KiB'>1048576</memory>"));
+    free(x);
+}
+
+static void tcg_guest_with_disk(void **st)
+{
+    (void)st;
+    struct domxml d = base();
+    d.kvm = 0;
+    d.vcpus = 1;
+    d.disk = "/var/tmp/vcbench/disk.img";
+    d.cmdline = "console=ttyS0 quiet rdinit=/wl -- init --modules disk --file /dev/vda";
+    char *x = domxml_string(&d);
+    assert_non_null(x);
+    tu_assert_golden("domain-tcg-disk.xml", x);
+    assert_non_null(strstr(x, "<domain type='qemu'>"));
+    assert_null(strstr(x, "host-passthrough"));
+    assert_null(strstr(x, "vcpu='1'"));
+    assert_non_null(strstr(x, "cache='none' io='native'"));
+    assert_non_null(strstr(x, "<target dev='vda' bus='virtio'/>"));
+    free(x);
+}
+
+static void seabios_no_pinning(void **st)
+{
+    (void)st;
+    struct domxml d = base();
+    d.firmware = NULL;
+    d.emulator_cpus = NULL;
+    d.vcpus = 1;
+    d.vcpu_cpus[0] = NULL;
+    char *x = domxml_string(&d);
+    assert_non_null(x);
+    tu_assert_golden("domain-tcg-minimal.xml", x);
+    assert_null(strstr(x, "<loader"));
+    assert_null(strstr(x, "pin"));
+    free(x);
+}
+
+static void escaping(void **st)
+{
+    (void)st;
+    struct domxml d = base();
+    d.kernel = "/k/<a&b>'\"";
+    d.cmdline = "x=1 -- init cpu --kernel int&fp";
+    char *x = domxml_string(&d);
+    assert_non_null(x);
+    assert_non_null(strstr(x, "<kernel>/k/&lt;a&amp;b&gt;&apos;&quot;</kernel>"));
+    assert_non_null(strstr(x, "int&amp;fp"));
+    assert_null(strstr(x, "<a&b>"));
+    free(x);
+}
+
+static void incomplete_refused(void **st)
+{
+    (void)st;
+    struct domxml d = base();
+    d.kernel = NULL;
+    assert_null(domxml_string(&d));
+    d = base();
+    d.vcpus = 0;
+    assert_null(domxml_string(&d));
+    d = base();
+    d.mem_bytes = 4096;
+    assert_null(domxml_string(&d));
+    d = base();
+    d.serial_socket = NULL;
+    assert_null(domxml_string(&d));
+}
+
+int main(void)
+{
+    const struct CMUnitTest t[] = {
+        cmocka_unit_test(kvm_guest), cmocka_unit_test(tcg_guest_with_disk), cmocka_unit_test(seabios_no_pinning),
+        cmocka_unit_test(escaping), cmocka_unit_test(incomplete_refused),
+    };
+    return cmocka_run_group_tests(t, NULL, NULL);
+}
