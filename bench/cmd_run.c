@@ -9,6 +9,7 @@
 #include "../harness/env.h"
 #include "../harness/image.h"
 #include "../harness/json.h"
+#include "../harness/hostinfo.h"
 #include "../harness/pin.h"
 #include "../harness/raw.h"
 #include "../harness/runner.h"
@@ -246,6 +247,24 @@ static void write_meta(const char *dir, const struct run_cfg *cfg, const struct 
     json_kv(f, 0, "run_id", cfg->run_id);
     json_kv(f, 0, "host", host);
     json_kv(f, 0, "topology", topo);
+    /* What a reader needs to trust the figures: the machine and versions. */
+    char kdir[PATH_MAX];
+    snprintf(kdir, sizeof kdir, "%s", cfg->kernel ? cfg->kernel : "");
+    char *slash = strrchr(kdir, '/');
+    if (slash)
+        *slash = '\0';
+    struct hostinfo hi;
+    hostinfo_get(&hi, kdir[0] ? kdir : NULL);
+    json_kv(f, 0, "cpu_model", hi.cpu_model);
+    fprintf(f, ",\"host_mem_mib\":%lu", hi.mem_mib);
+    json_kv(f, 0, "host_kernel", hi.host_kernel);
+    json_kv(f, 0, "cgroup", hi.cgroup);
+    json_kv(f, 0, "libvirt_version", hi.libvirt);
+    json_kv(f, 0, "qemu_version", hi.qemu);
+    json_kv(f, 0, "guest_kernel", hi.guest_kernel);
+    json_kv(f, 0, "runc_version", hi.runc);
+    json_kv(f, 0, "crun_version", hi.crun);
+    json_kv(f, 0, "vcbench_commit", hi.commit);
     json_kv(f, 0, "accel", cfg->accel);
     json_kv(f, 0, "accel_reason", accel_why);
     json_kv(f, 0, "wl_sha256", sha);
