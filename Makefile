@@ -30,12 +30,16 @@ WL_OBJ      := $(patsubst %.c,$(B)/wlobj/%.o,$(WL_SRC))
 .PHONY: all setup run test unit integration report clean
 all: $(B)/vcbench $(B)/wl
 
-# The commit goes into run.json and REPORT.md.
-COMMIT  := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-
 $(B)/%.o: %.c $(wildcard harness/*.h bench/*.h workloads/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN) -DVCB_COMMIT='"$(COMMIT)"' -c -o $@ $<
+	$(CC) $(CFLAGS) $(WARN) $(DEFS) -c -o $@ $<
+
+# The commit goes into run.json and REPORT.md; rebuilt every time (cheap)
+# so it is never stale.
+$(B)/harness/hostinfo.o: DEFS := -DVCB_COMMIT='"$(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)"'
+$(B)/harness/hostinfo.o: FORCE
+.PHONY: FORCE
+FORCE:
 
 # wl is static: the identical file runs on the host, in the container rootfs
 # and as the guest's init, with no loader or libc to differ between them.
