@@ -13,6 +13,8 @@ static const struct {
     { "run", cmd_run, "run workloads in environments and write raw.csv" },
     { "doctor", cmd_doctor, "say what this host can run, and why not" },
     { "list", cmd_list, "list environments and workloads" },
+    { "summary", cmd_summary, "recompute DIR/summary.csv and summary.json from DIR/raw.csv" },
+    { "plot", cmd_plot, "draw the charts of DIR into DIR/plots (PNG and SVG)" },
 };
 #define NCMDS (sizeof cmds / sizeof cmds[0])
 
