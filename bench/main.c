@@ -15,6 +15,8 @@ static const struct {
     { "list", cmd_list, "list environments and workloads" },
     { "summary", cmd_summary, "recompute DIR/summary.csv and summary.json from DIR/raw.csv" },
     { "plot", cmd_plot, "draw the charts of DIR into DIR/plots (PNG and SVG)" },
+    { "compare", cmd_compare, "compare two runs; exit 1 on a significant slowdown (for CI)" },
+    { "report", cmd_report, "print REPORT.md (markdown) for DIR on stdout" },
 };
 #define NCMDS (sizeof cmds / sizeof cmds[0])
 
