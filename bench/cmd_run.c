@@ -10,6 +10,8 @@
 #include "../harness/image.h"
 #include "../harness/json.h"
 #include "../harness/hostinfo.h"
+#include "../harness/chart.h"
+#include "../harness/summ.h"
 #include "../harness/pin.h"
 #include "../harness/raw.h"
 #include "../harness/runner.h"
@@ -31,7 +33,7 @@
 
 struct run_opts {
     const char *envs, *workloads, *profile, *out, *accel, *libvirt_uri;
-    const char *state_dir, *kernel_dir, *wl, *disk_file, *disk_size;
+    const char *state_dir, *kernel_dir, *wl, *disk_file, *disk_size, *export_json;
     long runs, warmup, seed, mem_mib, vcpus, cpu_quota, timeout;
     struct opt_multi sets;
     int help;
@@ -77,6 +79,8 @@ static const struct opt_def run_defs[] = {
       "the static workload binary (default: wl next to vcbench)" },
     { "timeout", OPT_LONG, O(timeout), "600", 1, 86400, NULL, "S",
       "seconds one launch may take before it is killed and recorded as timeout" },
+    { "export-json", OPT_STR, O(export_json), NULL, 0, 0, NULL, "FILE",
+      "also write the whole run (run.json, summary, raw rows) as one JSON file" },
     { "help", OPT_FLAG, O(help), NULL, 0, 0, NULL, NULL, "show this help" },
 };
 #define NDEFS (int)(sizeof run_defs / sizeof run_defs[0])
@@ -419,6 +423,19 @@ int cmd_run(int argc, char **argv)
         rc = cmd_fail(e.code, e.msg);
         goto out;
     }
+    if (o.export_json) {
+        char jdir[PATH_MAX];
+        snprintf(jdir, sizeof jdir, "%s", o.export_json);
+        char *sl = strrchr(jdir, '/');
+        if (sl)
+            *sl = '\0';
+        if (access(sl ? (jdir[0] ? jdir : "/") : ".", W_OK) != 0) {
+            snprintf(e.msg, sizeof e.msg, "cannot write --export-json %s: its directory is missing or "
+                     "read-only", o.export_json);
+            rc = cmd_fail(VB_EUSAGE, e.msg);
+            goto out;
+        }
+    }
 
     /* The workload binary and its hash (recorded in every row). */
     char wl_path[PATH_MAX], sha[65];
@@ -552,6 +569,21 @@ int cmd_run(int argc, char **argv)
         rc = cmd_fail(e.code ? e.code : VB_EFAIL, e.msg);
     else if (tot.failed)
         rc = VB_EFAIL;
+    /* Summary and charts from the file just written (never from memory);
+     * an interrupted run keeps its rows and skips them. */
+    raw_close(&raw);
+    if (r == 0 && tot.ok > 0 && !sig_stop) {
+        struct vb_err e2 = { 0 };
+        if (summary_save(o.out, &e2) < 0 || chart_all(o.out, &e2) < 0 ||
+            (o.export_json && summary_export_json(o.out, o.export_json, &e2) < 0)) {
+            fprintf(stderr, "vcbench: %s (raw.csv is complete; retry with 'vcbench summary|plot %s')\n",
+                    e2.msg, o.out);
+            rc = rc ? rc : e2.code;
+        } else {
+            fprintf(stderr, "vcbench: summary in %s/summary.csv, charts in %s/plots/%s%s\n", o.out, o.out,
+                    o.export_json ? ", JSON in " : "", o.export_json ? o.export_json : "");
+        }
+    }
 out:
     raw_close(&raw);
     if (spec.order)
