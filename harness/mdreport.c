@@ -34,6 +34,16 @@ static const char *jget(const char *json, const char *key, char *out, size_t n)
     return out;
 }
 
+/* jget into one of 16 rotating buffers, so several values can be used in
+ * one printf. */
+static const char *jv(const char *json, const char *key)
+{
+    static char ring[16][1024];
+    static int next;
+    char *out = ring[next++ % 16];
+    return jget(json, key, out, sizeof ring[0]);
+}
+
 static char *slurp(const char *path)
 {
     FILE *f = fopen(path, "re");
@@ -151,8 +161,7 @@ int mdreport_write(FILE *f, const char *dir, struct vb_err *e)
     }
     snprintf(path, sizeof path, "%s/run.json", dir);
     char *run = slurp(path);
-    char v[1024], w[1024];
-#define J(k) jget(run, k, v, sizeof v)
+#define J(k) jv(run, k)
     int tcg = !strcmp(s.accel, "tcg");
 
     fprintf(f, "# vcbench report\n\nWhat does a workload cost in a %s guest and in a container, compared with "
@@ -173,12 +182,12 @@ int mdreport_write(FILE *f, const char *dir, struct vb_err *e)
     fprintf(f, "| memory | %s MiB |\n", J("host_mem_mib"));
     fprintf(f, "| host kernel | %s |\n", J("host_kernel"));
     fprintf(f, "| cgroups | %s |\n", J("cgroup"));
-    fprintf(f, "| accelerator | %s: %s |\n", s.accel, jget(run, "accel_reason", w, sizeof w));
+    fprintf(f, "| accelerator | %s: %s |\n", s.accel, jv(run, "accel_reason"));
 
     fputs("\n## Versions\n\n| | |\n|---|---|\n", f);
-    fprintf(f, "| libvirt | %s (URI: %s) |\n", J("libvirt_version"), jget(run, "libvirt_uri", w, sizeof w));
+    fprintf(f, "| libvirt | %s (URI: %s) |\n", J("libvirt_version"), jv(run, "libvirt_uri"));
     fprintf(f, "| QEMU | %s |\n", J("qemu_version"));
-    fprintf(f, "| guest kernel | %s (%s) |\n", J("guest_kernel"), jget(run, "kernel", w, sizeof w));
+    fprintf(f, "| guest kernel | %s (%s) |\n", J("guest_kernel"), jv(run, "kernel"));
     fprintf(f, "| runc | %s |\n", J("runc_version"));
     fprintf(f, "| crun | %s |\n", J("crun_version"));
     fprintf(f, "| vcbench commit | %s |\n", J("vcbench_commit"));
@@ -188,11 +197,11 @@ int mdreport_write(FILE *f, const char *dir, struct vb_err *e)
     fprintf(f, "- **Pinning** (hwloc): %s. The container's cpuset, the guest's `<vcpupin>` and the native "
                "process's affinity are the same CPU set.\n", J("pinning"));
     fprintf(f, "- **Limits**: memory %s MiB for the container (cgroup) and the guest (RAM); %s vCPU(s).\n",
-            J("mem_mib"), jget(run, "vcpus", w, sizeof w));
+            J("mem_mib"), jv(run, "vcpus"));
     fprintf(f, "- **Repetitions**: %s warm-up run(s) per environment and workload (not recorded), then %s runs in a "
                "random order interleaved across environments (seed %s, order in `order.csv`), so drift on a shared "
                "machine hits every environment alike. Profile `%s`.\n", J("warmup"),
-            jget(run, "runs", w, sizeof w), jget(run, "seed", w, sizeof w), jget(run, "profile", w, sizeof w));
+            jv(run, "runs"), jv(run, "seed"), jv(run, "profile"));
     fputs("- **Statistics**: median with a 95% percentile-bootstrap CI (2000 resamples, fixed seed); cost factor "
           "versus native with its bootstrap CI; p5/p95 by linear interpolation (type 7); outliers flagged with "
           "Tukey's fences (1.5 IQR), never dropped; a coefficient of variation above 5% is flagged as noisy.\n", f);
@@ -244,7 +253,7 @@ int mdreport_write(FILE *f, const char *dir, struct vb_err *e)
 
     fputs("\n## Reproduce\n\n```sh\nmake run        # installs, builds, runs the quick profile into results/<date>/\n", f);
     fprintf(f, "build/vcbench run --profile %s --runs %s --warmup %s --seed %s", J("profile"),
-            jget(run, "runs", w, sizeof w), jget(run, "warmup", w, sizeof w), jget(run, "seed", w, sizeof w));
+            jv(run, "runs"), jv(run, "warmup"), jv(run, "seed"));
     fprintf(f, " --mem %s --out DIR\nbuild/vcbench report DIR > REPORT.md\n```\n", J("mem_mib"));
 #undef J
     free(run);

@@ -92,6 +92,14 @@ else
             [ "$n" -eq 2 ] && ok "ok rows for $env" || ko "ok rows for $env" "$n int_time rows"
         done
         [ -s "$out/order.csv" ] && [ -s "$out/run.json" ] && ok "order.csv and run.json" || ko "order.csv and run.json" "missing"
+        [ -s "$out/summary.csv" ] && [ -s "$out/summary.json" ] && [ -s "$out/plots/overhead_cpu.png" ] &&
+            [ -s "$out/plots/overhead_cpu.svg" ] && ok "summary and charts after a run" ||
+            ko "summary and charts after a run" "$(ls "$out" "$out/plots" 2>&1 | tr '\n' ' ')"
+        grep -q '^vm,cpu,int_time,s,lower,2,' "$out/summary.csv" && ok "summary row for vm" ||
+            ko "summary row for vm" "$(grep int_time "$out/summary.csv")"
+        expect_exit "report on a real run" 0 "$V" report "$out"
+        grep -q '^## Results' "$tmp/out" && ok "report has results" || ko "report has results" "$(head -3 "$tmp/out")"
+        expect_exit "compare a run with itself" 0 "$V" compare "$out" "$out"
     fi
     left=$(nothing_left)
     [ -z "$left" ] && ok "nothing left after a run" || ko "nothing left after a run" "$left"
@@ -131,6 +139,29 @@ else
     left=$(nothing_left)
     [ -z "$left" ] && ok "nothing left after disk runs" || ko "nothing left after disk runs" "$left"
 fi
+
+# After-run commands on missing or malformed results: one line, exit 2,
+# nothing written.
+mkdir -p "$tmp/bad"
+echo "not,a,raw,csv" > "$tmp/bad/raw.csv"
+for c in summary plot report; do
+    expect_exit "$c on a missing dir" 2 "$V" $c "$tmp/none"
+    expect_exit "$c on a malformed raw.csv" 2 "$V" $c "$tmp/bad"
+done
+expect_exit "compare with a missing run" 2 "$V" compare "$tmp/none" "$top/tests/fixtures/results-small"
+expect_exit "compare with a malformed run" 2 "$V" compare "$tmp/bad" "$top/tests/fixtures/results-small"
+expect_exit "compare bad threshold" 2 "$V" compare "$top/tests/fixtures/results-small" \
+    "$top/tests/fixtures/results-small" --threshold abc
+[ "$(ls "$tmp/bad")" = "raw.csv" ] && ok "malformed results left untouched" || ko "malformed results left untouched" "$(ls "$tmp/bad")"
+"$V" report "$tmp/bad" >"$tmp/out" 2>/dev/null
+[ -s "$tmp/out" ] && ko "report prints nothing on error" "stdout not empty" || ok "report prints nothing on error"
+# A regression is exit 1: the fixture against itself with native slowed down.
+mkdir -p "$tmp/slow"
+awk -F, -v OFS=, 'NR > 1 && $5 == "native" && $10 == "int_time" { $13 = $13 * 1.5 } { print }' \
+    "$top/tests/fixtures/results-small/raw.csv" > "$tmp/slow/raw.csv"
+"$V" compare "$top/tests/fixtures/results-small" "$tmp/slow" >"$tmp/out" 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -q REGRESSION "$tmp/out" && ok "compare flags a regression (exit 1)" || ko "compare flags a regression (exit 1)" "exit $rc"
 
 echo
 echo "cli: $pass passed, $fail failed, $skip skipped"

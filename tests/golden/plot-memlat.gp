@@ -1,0 +1,45 @@
+# --- script ---
+set terminal pngcairo size 1000,600 font 'DejaVu Sans,11' noenhanced
+set output 'memlat.png'
+set title "Memory latency: dependent loads over a random cycle\nhost fixhost, accelerator tcg, 3 runs per environment"
+set logscale x 2
+set logscale y 10
+set grid xtics ytics lc rgb '#dddddd'
+set key left top
+set xlabel 'working set (bytes, log2)'
+set ylabel 'latency per access (ns, log)'
+set format x '%.0b%BB'
+set xrange [8192:33554432]
+set arrow from 32768, graph 0 to 32768, graph 1 nohead dt 3 lc rgb '#888888'
+set label 'L1d' at 32768, graph 0.95 offset 0.5,0 tc rgb '#555555'
+set arrow from 1048576, graph 0 to 1048576, graph 1 nohead dt 3 lc rgb '#888888'
+set label 'L2' at 1048576, graph 0.95 offset 0.5,0 tc rgb '#555555'
+set arrow from 33554432, graph 0 to 33554432, graph 1 nohead dt 3 lc rgb '#888888'
+set label 'L3' at 33554432, graph 0.95 offset 0.5,0 tc rgb '#555555'
+plot 'memlat.dat' index 0 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.6 title 'native', 'memlat.dat' index 1 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.6 title 'container', 'memlat.dat' index 2 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.6 title 'vm'
+set terminal svg size 1000,600 font 'DejaVu Sans,11' noenhanced
+set output 'memlat.svg'
+replot
+unset output
+# --- data ---
+# native: bytes median_ns ci_lo ci_hi
+16384 1.224 1.2 1.248
+65536 4.08 4 4.16
+1048576 16.32 16 16.64
+16777216 142.8 140 145.6
+
+
+# container: bytes median_ns ci_lo ci_hi
+16384 1.224 1.2 1.248
+65536 4.08 4 4.16
+1048576 16.32 16 16.64
+16777216 142.8 140 145.6
+
+
+# vm: bytes median_ns ci_lo ci_hi
+16384 3.672 3.6 3.744
+65536 12.24 12 12.48
+1048576 48.96 48 49.92
+16777216 428.4 420 436.8
+
+

@@ -1,0 +1,24 @@
+# --- script ---
+set terminal pngcairo size 900,560 font 'DejaVu Sans,11' noenhanced
+set output 'overhead_cpu.png'
+set title "Cost versus native: cpu workload\nhost fixhost, accelerator tcg, 3 runs per environment"
+set style data histograms
+set style histogram errorbars gap 2 lw 1
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set grid ytics lc rgb '#dddddd'
+set xtics rotate by -35 nomirror
+set key outside top center horizontal
+set ylabel 'cost factor vs native (x; 1 = native, above 1 = slower)'
+set xlabel 'metric (bars: median ratio; whiskers: 95% bootstrap CI)'
+set bmargin 7
+set yrange [0:2.94]
+plot 'overhead_cpu.dat' using 2:3:4:xtic(1) title 'container', '' using 5:6:7 title 'vm', 1 with lines dt 2 lw 2 lc rgb 'black' title 'native = 1'
+set terminal svg size 900,560 font 'DejaVu Sans,11' noenhanced
+set output 'overhead_cpu.svg'
+replot
+unset output
+# --- data ---
+# metric container_cost container_lo container_hi vm_cost vm_lo vm_hi
+"int_time" 1.02 0.863636 1.24444 2.1 1.81818 2.55556
+"int_rate" 1.02 0.863638 1.24444 2.1 1.81818 2.55555
