@@ -554,6 +554,11 @@ int cmd_run(int argc, char **argv)
     spec.cfg = &cfg;
     spec.raw = &raw;
     spec.progress = isatty(2);
+    /* libvirt logs warnings on stderr by default; keep them in the state
+     * dir (before anything initialises libvirt; the user's setting wins). */
+    char lvlog[PATH_MAX + 32];
+    snprintf(lvlog, sizeof lvlog, "3:file:%s/libvirt.log", o.state_dir);
+    setenv("LIBVIRT_LOG_OUTPUTS", lvlog, 0);
     write_meta(o.out, &cfg, &spec, accel_why, sha, prof->name, NULL);
 
     fprintf(stderr, "vcbench: run %s -> %s\nvcbench: accelerator %s: %s\nvcbench: %s\n",

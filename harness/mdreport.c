@@ -248,11 +248,21 @@ int mdreport_write(FILE *f, const char *dir, struct vb_err *e)
     if (!strcmp(J("cgroup"), "v1"))
         fputs("- On this cgroup v1 host `oci-crun` (if run) gets no memory limit: crun refuses the hybrid layout "
               "and runs with `--cgroup-manager=disabled`, pinned by affinity.\n", f);
-    fputs("- Container and guest share the host's page cache policy only where stated: the disk workload uses "
-          "O_DIRECT natively and in the container, and `cache='none' io='native'` for the guest's virtio-blk.\n", f);
+    fputs("- The disk workload bypasses page caches everywhere: O_DIRECT on the same host file natively and in "
+          "containers (bind mount), O_DIRECT on a virtio-blk disk backed by that file with `cache='none' "
+          "io='native'` in the guest.\n", f);
 
     fputs("\n## Reproduce\n\n```sh\nmake run        # installs, builds, runs the quick profile into results/<date>/\n", f);
-    fprintf(f, "build/vcbench run --profile %s --runs %s --warmup %s --seed %s", J("profile"),
+    /* The environments are the ones the data holds, in table order. */
+    char envs[256] = "";
+    for (int i = 0; i < s.n; i++) {
+        char item[40], probe[260];
+        snprintf(item, sizeof item, ",%s,", s.g[i].env);
+        snprintf(probe, sizeof probe, ",%s,", envs);
+        if (!strstr(probe, item))
+            snprintf(envs + strlen(envs), sizeof envs - strlen(envs), "%s%s", envs[0] ? "," : "", s.g[i].env);
+    }
+    fprintf(f, "build/vcbench run --envs %s --profile %s --runs %s --warmup %s --seed %s", envs, J("profile"),
             jv(run, "runs"), jv(run, "warmup"), jv(run, "seed"));
     fprintf(f, " --mem %s --out DIR\nbuild/vcbench report DIR > REPORT.md\n```\n", J("mem_mib"));
 #undef J

@@ -1,6 +1,7 @@
 #include "summ.h"
 #include "env.h"
 #include "json.h"
+#include "../workloads/wl.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -19,6 +20,15 @@ static int env_rank(const char *name)
         if (!strcmp(all[i]->name, name))
             return i;
     return n;
+}
+
+/* Position of a workload in wl's table (unknown ones after, as found). */
+static int wl_rank(const char *name, int first)
+{
+    for (int i = 0, n = wl_count(); i < n; i++)
+        if (!strcmp(wl_all()[i]->name, name))
+            return i;
+    return wl_count() + first;
 }
 
 struct key {
@@ -149,7 +159,7 @@ int summary_build(const struct rows *r, struct summary *s, struct vb_err *e)
         return vb_errf(e, VB_EFAIL, "out of memory");
     }
     for (int k = 0; k < n; k++)
-        keys[k] = (struct key){ wl_first[k], m_first[k], env_rank(g[k].env), k };
+        keys[k] = (struct key){ wl_rank(g[k].workload, wl_first[k]), m_first[k], env_rank(g[k].env), k };
     qsort(keys, (size_t)n, sizeof *keys, key_cmp);
     for (int k = 0; k < n; k++)
         sorted[k] = g[keys[k].idx];
