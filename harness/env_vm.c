@@ -270,7 +270,12 @@ static int vm_prepare(const struct run_cfg *cfg, void **state, struct vb_err *e)
     v->conn = virConnectOpen(v->uri);
     v->connect_ms = now_ms() - t0;
     if (!v->conn) {
-        vb_errf(e, VB_EHOST, "cannot open libvirt %s: %s; run 'vcbench doctor'", v->uri, last_error(v));
+        const char *why = last_error(v);
+        if (v->root[0] && strstr(why, "pid file"))
+            vb_errf(e, VB_EHOST, "another vcbench is using the libvirt root %s; wait for it or pass another "
+                    "--state-dir", v->root);
+        else
+            vb_errf(e, VB_EHOST, "cannot open libvirt %s: %s; run 'vcbench doctor'", v->uri, why);
         vm_teardown(v);
         return -1;
     }
