@@ -136,28 +136,34 @@ static int v2_enable_root(struct vb_err *e)
     return 0;
 }
 
-/* The controllers the group joins, in the order libcgroup creates them. */
-static int add_controllers(struct cg *cg, enum cg_version v, const struct cg_setting *s, int ns,
-                           struct vb_err *e)
+/* The controllers a group with settings s joins, in the order libcgroup
+ * creates them. libcgroup chowns every file of every hierarchy it creates
+ * in (~0.3 ms each here): v1 joins cpu only when a quota needs it. */
+static int ctrls_for(enum cg_version v, const struct cg_setting *s, int ns, const char *out[4])
 {
     static const char *const v1[] = { "cpuset", "cpu", "cpuacct", "memory" };
     static const char *const v2[] = { "cpuset", "cpu", "memory" };
     const char *const *names = v == CG_V1 ? v1 : v2;
-    int n = v == CG_V1 ? 4 : 3;
+    int n = v == CG_V1 ? 4 : 3, k = 0;
     for (int i = 0; i < n; i++) {
-        /* libcgroup chowns every file of every hierarchy it creates in
-         * (~1 ms each here): join cpu only when a quota needs it (v1). */
         int used = v == CG_V2 || strcmp(names[i], "cpu") != 0;
-        for (int k = 0; k < ns && !used; k++)
-            used = !strcmp(s[k].ctrl, names[i]);
-        if (!used)
-            continue;
-        struct cgroup_controller *c = cgroup_add_controller(cg->lc, names[i]);
-        cg->ctrls[cg->nctrl++] = names[i];
+        for (int j = 0; j < ns && !used; j++)
+            used = !strcmp(s[j].ctrl, names[i]);
+        if (used)
+            out[k++] = names[i];
+    }
+    return k;
+}
+
+static int add_controllers(struct cg *cg, const struct cg_setting *s, int ns, struct vb_err *e)
+{
+    cg->nctrl = ctrls_for(cg->v, s, ns, cg->ctrls);
+    for (int i = 0; i < cg->nctrl; i++) {
+        struct cgroup_controller *c = cgroup_add_controller(cg->lc, cg->ctrls[i]);
         if (!c)
-            return vb_errf(e, VB_EHOST, "cannot add cgroup controller %s", names[i]);
+            return vb_errf(e, VB_EHOST, "cannot add cgroup controller %s", cg->ctrls[i]);
         for (int k = 0; k < ns; k++) {
-            if (strcmp(s[k].ctrl, names[i]) != 0)
+            if (strcmp(s[k].ctrl, cg->ctrls[i]) != 0)
                 continue;
             int r = cgroup_add_value_string(c, s[k].name, s[k].value);
             if (r != 0)
@@ -192,7 +198,7 @@ int cg_create(const char *name, const struct cg_limits *l, struct cg **out, stru
         free(c);
         return vb_errf(e, VB_EFAIL, "out of memory");
     }
-    if (add_controllers(c, v, s, ns, e) < 0) {
+    if (add_controllers(c, s, ns, e) < 0) {
         cgroup_free(&c->lc);
         free(c);
         return -1;
@@ -218,28 +224,32 @@ int cg_attach(struct cg *c, pid_t pid, struct vb_err *e)
     return 0;
 }
 
-int cg_procs_open(struct cg *c, int *fds, int max, struct vb_err *e)
+int cg_task_paths(const char *name, const struct cg_limits *l, char paths[][CG_PATH_MAX], int max,
+                  struct vb_err *e)
 {
-    int n = 0;
+    enum cg_version v;
+    if (cg_detect(&v, e) < 0)
+        return -1;
+    struct cg_setting s[CG_SETTINGS_MAX];
+    int ns = cg_settings(v, l, s, CG_SETTINGS_MAX);
+    const char *ctrls[4];
     /* v2: one directory holds every controller. */
-    int want = c->v == CG_V2 ? 1 : c->nctrl;
-    for (int i = 0; i < want && n < max; i++) {
+    int n = v == CG_V2 ? 1 : ctrls_for(v, s, ns, ctrls);
+    if (v == CG_V2)
+        ctrls[0] = "cpuset";
+    if (n > max)
+        return vb_errf(e, VB_EFAIL, "too many cgroup hierarchies");
+    for (int i = 0; i < n; i++) {
         char *mnt = NULL;
-        if (cgroup_get_subsys_mount_point(c->ctrls[i], &mnt) != 0)
-            goto fail;
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s/%s", mnt, c->name, c->v == CG_V1 ? "tasks" : "cgroup.procs");
+        int r = cgroup_get_subsys_mount_point(ctrls[i], &mnt);
+        if (r != 0)
+            return vb_errf(e, VB_EHOST, "cgroup controller %s not mounted (%s)", ctrls[i], cgroup_strerror(r));
+        int len = snprintf(paths[i], CG_PATH_MAX, "%s/%s/%s", mnt, name, v == CG_V1 ? "tasks" : "cgroup.procs");
         free(mnt);
-        int fd = open(path, O_WRONLY | O_CLOEXEC);
-        if (fd < 0)
-            goto fail;
-        fds[n++] = fd;
+        if (len >= CG_PATH_MAX)
+            return vb_errf(e, VB_EFAIL, "cgroup path too long");
     }
     return n;
-fail:
-    while (n > 0)
-        close(fds[--n]);
-    return vb_errf(e, VB_EHOST, "cannot open the task files of cgroup %s: %s", c->name, strerror(errno));
 }
 
 /* First line of <ctrl>/<name>/<file> (or the line starting with `key ` when

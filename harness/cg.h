@@ -43,11 +43,15 @@ int cg_create(const char *name, const struct cg_limits *l, struct cg **out, stru
 /* Move pid into the cgroup. 0 or -1. */
 int cg_attach(struct cg *c, pid_t pid, struct vb_err *e);
 
-/* Open (O_WRONLY|O_CLOEXEC) the file of each hierarchy through which a
- * process joins the group (v1 "tasks", v2 "cgroup.procs"): a child can then
- * move itself in by writing "0", before anything else it does, with no
- * round trip to the parent. Returns the count, or -1. */
-int cg_procs_open(struct cg *c, int *fds, int max, struct vb_err *e);
+#define CG_PATH_MAX 512
+
+/* The files through which a process joins the group `name` with limits l
+ * once it exists (v1: "tasks" of each hierarchy, v2: one "cgroup.procs"):
+ * a child can move itself in by writing "0" to each, with no round trip
+ * to the parent. Computable before the group is made. Returns the count or
+ * -1. */
+int cg_task_paths(const char *name, const struct cg_limits *l, char paths[][CG_PATH_MAX], int max,
+                  struct vb_err *e);
 
 /* Read CPU time used (ns) and peak memory (bytes; 0 when unknown). */
 int cg_usage(struct cg *c, uint64_t *cpu_ns, uint64_t *mem_peak, struct vb_err *e);

@@ -1,14 +1,18 @@
 /* container: vcbench's own runtime, isolated like a default Docker
  * container and lean enough that its start-up is not the harness's.
  *
- * launch:  cgroup (libcgroup: cpuset, memory limit, optional quota)
+ * launch:  ask the cgroup thread for the cgroup (libcgroup: cpuset, memory
+ *          limit, optional quota) and, at the same time,
  *          clone(VM|VFORK|NEWPID|NEWNS|NEWUTS|NEWIPC|NEWNET)
- *            child:  join the cgroup (writes "0" to its task files, opened
- *                    by the parent), / private, bind rootfs (read-only),
- *                    /proc, minimal /dev on tmpfs, the disk file bound at
- *                    /mnt/disk, pivot_root, hostname, lo up, cgroup ns,
- *                    Docker's default capabilities, no_new_privs, exec /wl
+ *            child:  move to the workload CPU, / private, bind rootfs
+ *                    (read-only), /proc, minimal /dev on tmpfs, the disk
+ *                    file bound at /mnt/disk; then wait for the cgroup and
+ *                    join it (writes "0" to its task files), pivot_root,
+ *                    hostname, lo up, cgroup ns, Docker's default
+ *                    capabilities, no_new_privs, exec /wl
  *            parent: resumes once the child has exec'd (or failed)
+ * The cgroup thread runs on the harness CPU while the child builds its
+ * mounts on the workload CPU: the two largest steps overlap.
  * CLONE_VM|CLONE_VFORK, as posix_spawn does: no page tables to copy, no
  * cross-CPU hand-offs, no pipe round trips - measured here, each of those
  * cost more than the whole namespace set-up. Everything the child touches
@@ -20,6 +24,9 @@
 #include "sig.h"
 
 #include <errno.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <net/if.h>
@@ -58,8 +65,24 @@ static const struct { const char *name; unsigned maj, min; } dev_nodes[] = {
 #define NDEV (sizeof dev_nodes / sizeof dev_nodes[0])
 
 
+/* The cgroup thread: libcgroup is not safe in a vfork child (it
+ * allocates), so a harness thread makes the cgroup while the child works. */
+struct cg_worker {
+    pthread_t th;
+    int started;
+    atomic_int req;            /* bumped per request */
+    atomic_int done;           /* 0 busy, 1 made, -1 failed */
+    atomic_int quit;
+    char name[128];
+    struct cg_limits lim;
+    struct cg *cg;
+    struct vb_err err;
+    struct timespec t0, t1;
+};
+
 struct container {
     const struct run_cfg *cfg;
+    struct cg_worker w;
     int has_cgroupns;
     int last_cap;
     uint64_t keep_caps;        /* bit mask of docker_caps */
@@ -72,13 +95,14 @@ struct container {
 
 /* The child's view of one launch; filled by the parent before clone. */
 struct ct_child {
-    const struct container *c;
+    struct container *c;
     char *const *argv;
     const char *disk;          /* host file to bind at /mnt/disk, or NULL */
     int out_fd;
-    int cg_fds[4], ncg;        /* task files of the cgroup */
+    char (*cg_paths)[CG_PATH_MAX];  /* task files of the cgroup */
+    int ncg;
     /* Written by the child, read by the parent after vfork returns. */
-    struct timespec start, joined, ready;
+    struct timespec start, mounted, cg_seen, joined, ready;
     int fail_step, fail_err;
 };
 
@@ -88,17 +112,56 @@ struct ct_inst {
 };
 
 static const char *const step_names[] = {
-    "join cgroup", "signal reset", "make / private", "bind rootfs", "mount /dev tmpfs", "create /dev node",
+    "set CPU affinity", "join cgroup", "signal reset", "make / private", "bind rootfs", "mount /dev tmpfs", "create /dev node",
     "mount /proc", "bind disk file", "remount root read-only", "pivot_root", "detach old root",
     "set hostname", "bring lo up", "unshare cgroup namespace",
     "drop bounding capabilities", "set capabilities", "set no_new_privs", "redirect stdio", "exec /wl",
 };
-enum { S_JOIN, S_SIG, S_PRIV, S_BIND, S_DEV, S_NODE, S_PROC, S_DISK, S_RO, S_PIVOT, S_UMOUNT, S_HOST, S_LO,
+enum { S_AFF, S_JOIN, S_SIG, S_PRIV, S_BIND, S_DEV, S_NODE, S_PROC, S_DISK, S_RO, S_PIVOT, S_UMOUNT, S_HOST, S_LO,
        S_CGNS, S_BSET, S_CAPS, S_NNP, S_STDIO, S_EXEC };
 
 static double ts_ms(const struct timespec *a, const struct timespec *b)
 {
     return (double)(b->tv_sec - a->tv_sec) * 1e3 + (double)(b->tv_nsec - a->tv_nsec) / 1e6;
+}
+
+static void futex_wait(atomic_int *a, int val)
+{
+    syscall(SYS_futex, a, FUTEX_WAIT, val, NULL, NULL, 0);
+}
+
+static void futex_wake(atomic_int *a)
+{
+    syscall(SYS_futex, a, FUTEX_WAKE, INT32_MAX, NULL, NULL, 0);
+}
+
+static void *worker_main(void *arg)
+{
+    struct cg_worker *w = arg;
+    int seen = 0;
+    for (;;) {
+        int r;
+        while ((r = atomic_load(&w->req)) == seen && !atomic_load(&w->quit))
+            futex_wait(&w->req, seen);
+        if (atomic_load(&w->quit))
+            return NULL;
+        seen = r;
+        clock_gettime(CLOCK_MONOTONIC, &w->t0);
+        w->cg = NULL;
+        int rc = cg_create(w->name, &w->lim, &w->cg, &w->err);
+        clock_gettime(CLOCK_MONOTONIC, &w->t1);
+        atomic_store(&w->done, rc == 0 ? 1 : -1);
+        futex_wake(&w->done);
+    }
+}
+
+/* Wait (child or parent) until the worker has answered; 1 ok, -1 failed. */
+static int worker_wait(struct cg_worker *w)
+{
+    int d;
+    while ((d = atomic_load(&w->done)) == 0)
+        futex_wait(&w->done, 0);
+    return d;
 }
 
 static int lo_up(void)
@@ -137,14 +200,12 @@ static int caps_apply(const struct container *c)
 /* Returns only on failure, with the step that failed. */
 static int child_steps(struct ct_child *k)
 {
-    const struct container *c = k->c;
+    struct container *c = k->c;
     clock_gettime(CLOCK_MONOTONIC, &k->start);
-    /* First into the cgroup: the cpuset moves it to the workload CPU and
-     * everything from here on is accounted to the container. */
-    for (int i = 0; i < k->ncg; i++)
-        if (write(k->cg_fds[i], "0", 1) != 1)
-            return S_JOIN;
-    clock_gettime(CLOCK_MONOTONIC, &k->joined);
+    /* Off the harness CPU at once, so the mounts below run in parallel
+     * with the cgroup thread (the cpuset would put it there anyway). */
+    if (sched_setaffinity(0, sizeof c->cpus, &c->cpus) < 0)
+        return S_AFF;
     /* The harness turns SIGINT into a flag and ignores SIGPIPE; wl must not. */
     struct sigaction dfl = { .sa_handler = SIG_DFL };
     if (sigaction(SIGINT, &dfl, NULL) < 0 || sigaction(SIGTERM, &dfl, NULL) < 0 ||
@@ -169,6 +230,24 @@ static int child_steps(struct ct_child *k)
     /* The rootfs is shared by every launch of the run: keep it intact. */
     if (mount(NULL, c->rootfs, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID, NULL) < 0)
         return S_RO;
+    clock_gettime(CLOCK_MONOTONIC, &k->mounted);
+    /* Into the cgroup before anything of wl runs. The paths are absolute
+     * host paths: before pivot_root hides them. */
+    if (worker_wait(&c->w) < 0) {
+        errno = EAGAIN;
+        return S_JOIN;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &k->cg_seen);
+    for (int i = 0; i < k->ncg; i++) {
+        int fd = open(k->cg_paths[i], O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, "0", 1) != 1) {
+            if (fd >= 0)
+                close(fd);
+            return S_JOIN;
+        }
+        close(fd);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &k->joined);
     if (chdir(c->rootfs) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
         return S_PIVOT;
     if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
@@ -177,7 +256,7 @@ static int child_steps(struct ct_child *k)
         return S_HOST;
     if (lo_up() < 0)
         return S_LO;
-    /* Inside its cgroup already: make that the root of what it can see. */
+    /* Inside its cgroup now: make that the root of what it can see. */
     if (c->has_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
         return S_CGNS;
     int s = caps_apply(c);
@@ -218,6 +297,12 @@ static void ct_teardown(void *state)
     struct container *c = state;
     if (!c)
         return;
+    if (c->w.started) {
+        atomic_store(&c->w.quit, 1);
+        atomic_fetch_add(&c->w.req, 1);
+        futex_wake(&c->w.req);
+        pthread_join(c->w.th, NULL);
+    }
     if (c->null_fd >= 0)
         close(c->null_fd);
     if (c->stack)
@@ -268,6 +353,11 @@ static int ct_prepare(const struct run_cfg *cfg, void **state, struct vb_err *e)
         return vb_errf(e, VB_EHOST, "cannot create %s: %s", c->disk_mp, strerror(err));
     }
     close(fd);
+    if (pthread_create(&c->w.th, NULL, worker_main, &c->w) != 0) {
+        ct_teardown(c);
+        return vb_errf(e, VB_EFAIL, "cannot start the cgroup thread");
+    }
+    c->w.started = 1;
     *state = c;
     return 0;
 }
@@ -287,11 +377,13 @@ static int ct_launch(void *state, const struct env_job *job, struct env_inst *in
 {
     struct container *c = state;
     const struct run_cfg *cfg = c->cfg;
+    struct cg_worker *w = &c->w;
     struct ct_inst *ci = calloc(1, sizeof *ci);
     if (!ci)
         return vb_errf(e, VB_EFAIL, "out of memory");
-    int out[2] = { -1, -1 };
-    struct ct_child k = { .c = c, .disk = job->disk, .ncg = 0, .fail_step = -1 };
+    int out[2] = { -1, -1 }, asked = 0;
+    char paths[4][CG_PATH_MAX];
+    struct ct_child k = { .c = c, .disk = job->disk, .cg_paths = paths, .fail_step = -1 };
     char *argv[ARGV_MAX + 3];
     if (job->argc > ARGV_MAX) {
         vb_errf(e, VB_EUSAGE, "too many workload arguments (%d > %d)", job->argc, ARGV_MAX);
@@ -304,57 +396,67 @@ static int ct_launch(void *state, const struct env_job *job, struct env_inst *in
     argv[job->argc + 2] = NULL;
     k.argv = argv;
 
-    struct timespec t0, t1, t2;
+    struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    char name[128];
-    snprintf(name, sizeof name, "vcbench.%s.%d", cfg->run_id, job->seq);
+    /* The cgroup, made by the cgroup thread while the child works. */
+    snprintf(w->name, sizeof w->name, "vcbench.%s.%d", cfg->run_id, job->seq);
     long quota = cfg->cpu_quota_pct > 0 ? cfg->cpu_quota_pct * 1000 : 0;
-    struct cg_limits lim = { .cpus = cfg->pin.work, .mems = cfg->pin.mems, .mem_bytes = cfg->mem_bytes,
-                             .quota_us = quota, .period_us = 100000 };
-    if (cg_create(name, &lim, &ci->cg, e) < 0)
+    w->lim = (struct cg_limits){ .cpus = cfg->pin.work, .mems = cfg->pin.mems, .mem_bytes = cfg->mem_bytes,
+                                 .quota_us = quota, .period_us = 100000 };
+    if ((k.ncg = cg_task_paths(w->name, &w->lim, paths, 4, e)) < 0)
         goto fail;
-    if ((k.ncg = cg_procs_open(ci->cg, k.cg_fds, 4, e)) < 0) {
-        k.ncg = 0;
-        goto fail;
-    }
     if (pipe2(out, O_CLOEXEC) < 0) {
         vb_errf(e, VB_EFAIL, "pipe: %s", strerror(errno));
         goto fail;
     }
     k.out_fd = out[1];
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    atomic_store(&w->done, 0);
+    atomic_fetch_add(&w->req, 1);
+    futex_wake(&w->req);
+    asked = 1;
     int flags = CLONE_VM | CLONE_VFORK | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
                 CLONE_NEWNET | SIGCHLD;
     ci->pid = clone(child_main, c->stack + CT_STACK, flags, &k);
-    clock_gettime(CLOCK_MONOTONIC, &t2);
+    int clone_err = errno;
+    /* vfork semantics: the child has exec'd or failed by now; the cgroup
+     * thread may still be busy if the child failed early. */
+    int made = worker_wait(w);
+    ci->cg = w->cg;
+    w->cg = NULL;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
     if (ci->pid < 0) {
         ci->pid = 0;
         vb_errf(e, VB_EHOST, "clone with new namespaces failed: %s; the kernel must allow pid, mount, "
-                "uts, ipc and net namespaces", strerror(errno));
+                "uts, ipc and net namespaces", strerror(clone_err));
         goto fail;
     }
-    /* vfork semantics: the child has exec'd or failed by now. */
+    if (made < 0) {
+        *e = w->err;
+        goto fail;
+    }
     if (k.fail_step >= 0) {
         const char *step = k.fail_step <= S_EXEC ? step_names[k.fail_step] : "?";
         vb_errf(e, VB_EHOST, "container set-up failed at '%s': %s", step, strerror(k.fail_err));
         goto fail;
     }
-    for (int i = 0; i < k.ncg; i++)
-        close(k.cg_fds[i]);
     close(out[1]);
     inst->fd = out[0];
     inst->pid = ci->pid;
     inst->priv = ci;
-    env_inst_metric(inst, "ct_cgroup_ms", "ms", "lower", ts_ms(&t0, &t1));
-    env_inst_metric(inst, "ct_clone_ms", "ms", "lower", ts_ms(&t1, &k.start));
-    env_inst_metric(inst, "ct_join_ms", "ms", "lower", ts_ms(&k.start, &k.joined));
-    env_inst_metric(inst, "ct_setup_ms", "ms", "lower", ts_ms(&k.joined, &k.ready));
-    env_inst_metric(inst, "ct_exec_ms", "ms", "lower", ts_ms(&k.ready, &t2));
+    env_inst_metric(inst, "ct_cgroup_ms", "ms", "lower", ts_ms(&w->t0, &w->t1));
+    env_inst_metric(inst, "ct_clone_ms", "ms", "lower", ts_ms(&t0, &k.start));
+    env_inst_metric(inst, "ct_setup_ms", "ms", "lower", ts_ms(&k.start, &k.mounted));
+    env_inst_metric(inst, "ct_cgwait_ms", "ms", "lower", ts_ms(&k.mounted, &k.cg_seen));
+    env_inst_metric(inst, "ct_join_ms", "ms", "lower", ts_ms(&k.cg_seen, &k.joined));
+    env_inst_metric(inst, "ct_exec_ms", "ms", "lower", ts_ms(&k.joined, &t1));
     return 0;
 
 fail:
-    for (int i = 0; i < k.ncg; i++)
-        close(k.cg_fds[i]);
+    if (asked && atomic_load(&w->done) == 0) {
+        worker_wait(w);
+        ci->cg = w->cg;
+        w->cg = NULL;
+    }
     for (int i = 0; i < 2; i++)
         if (out[i] >= 0)
             close(out[i]);

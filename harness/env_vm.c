@@ -226,6 +226,12 @@ static void vm_teardown(void *state)
     }
     if (v->timer >= 0)
         virEventRemoveTimeout(v->timer);
+    /* As a subreaper we also inherit QEMUs libvirt started for its own
+     * capability probes; no instance of any env runs at teardown, so every
+     * child left now is such a stray: reap it rather than leave zombies. */
+    if (v->root[0])
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
     virSetErrorFunc(NULL, NULL);
     free(v);
 }
