@@ -1,22 +1,56 @@
 /* Integration: real guests through libvirt's embedded driver (TCG here,
- * KVM where the host has it): wl's results come back over the serial
- * console, the vCPU thread runs on the CPU asked for, the disk workload
- * reaches the host file, and no guest is left. Skips without root or the
- * guest kernel (scripts/fetch-kernel.sh). */
+ * KVM where the host has it), driven through the env_vm ops under a
+ * temporary state dir: wl's results come back over the serial console, the
+ * vCPU and emulator threads run on the CPUs asked for, the guest powers off
+ * by itself (status 0), the disk workload reaches the host file, and no
+ * guest or QEMU is left - after stop, after Ctrl-C of `vcbench run`, and
+ * after a `vcbench run` killed with SIGKILL (the next run sweeps it).
+ * Skips without root or the guest kernel (scripts/fetch-kernel.sh). */
 #include "itutil.h"
 #include "../harness/accel.h"
 #include "../harness/image.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
 #define KDIR "/var/cache/vcbench/kernel"
+/* The default state dir: its libvirt capability cache seeds ours. */
+#define DEFAULT_STATE "/var/tmp/vcbench"
 
 static char dir[64];
 static struct image img;
 static struct run_cfg cfg;
 static void *state;
 static char skip_why[600];
+
+/* Copy the files of directory from into to (made if missing). */
+static void copy_dir_files(const char *from, const char *to)
+{
+    DIR *d = opendir(from);
+    if (!d)
+        return;
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && cp -p '%s'/*.xml '%s'/ 2>/dev/null", to, from, to);
+    if (system(cmd) != 0) {
+        /* no cache to copy: libvirt probes QEMU itself */
+    }
+    closedir(d);
+}
+
+/* A fresh embed root makes libvirt probe QEMU (~40 s under TCG). The cache
+ * of the default state dir is valid on this host (libvirt re-checks QEMU's
+ * and its own timestamps and reprobes if not), so start from a copy. */
+static void seed_caps(const char *state_dir)
+{
+    char to[300];
+    snprintf(to, sizeof to, "%s/lv/cache/qemu/capabilities", state_dir);
+    copy_dir_files(DEFAULT_STATE "/lv/cache/qemu/capabilities", to);
+}
 
 static int setup(void **st)
 {
@@ -31,15 +65,17 @@ static int setup(void **st)
         return 0;
     }
     struct vb_err e = { 0 };
-    snprintf(dir, sizeof dir, "/var/tmp/vcbench/it-vm.XXXXXX");
-    assert_int_equal(system("mkdir -p /var/tmp/vcbench"), 0);
+    if (mkdir("/var/tmp/vcbench", 0755) < 0 && errno != EEXIST)
+        fail_msg("mkdir /var/tmp/vcbench: %s", strerror(errno));
+    snprintf(dir, sizeof dir, "/var/tmp/vcbench/itvm.XXXXXX");
     assert_non_null(mkdtemp(dir));
     if (image_build(dir, wl, KDIR, &img, &e) < 0) {
         snprintf(skip_why, sizeof skip_why, "no guest kernel modules (%s); run scripts/fetch-kernel.sh", e.msg);
         return 0;
     }
+    seed_caps(dir);
     static char why[512];
-    cfg = (struct run_cfg){ .run_id = "itvm", .wl_path = wl, .state_dir = "/var/tmp/vcbench", .run_dir = dir,
+    cfg = (struct run_cfg){ .run_id = "itvm", .wl_path = wl, .state_dir = dir, .run_dir = dir,
                             .rootfs = img.rootfs, .initrd = img.initrd, .kernel = KDIR "/vmlinux",
                             .mem_bytes = 256 << 20, .vcpus = 1, .timeout_s = 120 };
     cfg.accel = accel_probe(why, sizeof why);
@@ -73,7 +109,26 @@ static int teardown(void **st)
             SKIP_BECAUSE("%s", skip_why);           \
     } while (0)
 
-/* The CPU list the vCPU 0 thread of QEMU pid may run on ("" if none). */
+/* Cpus_allowed_list of /proc/<pid>/task/<tid> ("" if unreadable). */
+static void task_affinity(pid_t pid, const char *tid, char *out, size_t n)
+{
+    char p[300], line[256];
+    out[0] = '\0';
+    snprintf(p, sizeof p, "/proc/%d/task/%s/status", (int)pid, tid);
+    FILE *f = fopen(p, "r");
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "Cpus_allowed_list:", 18)) {
+            char *v = line + 18;
+            v += strspn(v, " \t");
+            v[strcspn(v, "\n")] = '\0';
+            snprintf(out, n, "%s", v);
+        }
+    if (f)
+        fclose(f);
+}
+
+/* The CPU list the vCPU 0 thread of QEMU pid may run on ("" if none).
+ * QEMU names it "CPU 0/TCG" or "CPU 0/KVM" (libvirt sets debug-threads). */
 static void vcpu_affinity(pid_t pid, char *out, size_t n)
 {
     out[0] = '\0';
@@ -92,30 +147,45 @@ static void vcpu_affinity(pid_t pid, char *out, size_t n)
         if (!fgets(comm, sizeof comm, f))
             comm[0] = '\0';
         fclose(f);
-        if (strncmp(comm, "CPU 0/", 6) != 0)
-            continue;
-        snprintf(p, sizeof p, "%s/%s/status", path, de->d_name);
-        f = fopen(p, "r");
-        char line[256];
-        while (f && fgets(line, sizeof line, f))
-            if (!strncmp(line, "Cpus_allowed_list:", 18)) {
-                char *v = line + 18;
-                v += strspn(v, " \t");
-                v[strcspn(v, "\n")] = '\0';
-                snprintf(out, n, "%s", v);
-            }
-        if (f)
-            fclose(f);
+        if (!strncmp(comm, "CPU 0/", 6))
+            task_affinity(pid, de->d_name, out, n);
     }
     closedir(d);
 }
 
-static int qemu_running(const char *name)
+/* Is any QEMU whose command line contains pattern running? */
+static int qemu_running(const char *pattern)
 {
-    char cmd[160];
-    /* [v]: the shell running pgrep must not match its own command line. */
-    snprintf(cmd, sizeof cmd, "pgrep -f 'guest=[%c]%s,' >/dev/null", name[0], name + 1);
+    char cmd[400];
+    /* [q]: the shell running pgrep must not match its own command line. */
+    snprintf(cmd, sizeof cmd, "pgrep -f '[q]emu-system.*%s' >/dev/null", pattern);
     return system(cmd) == 0;
+}
+
+/* The pid of the (first) QEMU whose command line contains pattern, 0. */
+static pid_t qemu_pid(const char *pattern)
+{
+    char cmd[400], line[32] = "";
+    snprintf(cmd, sizeof cmd, "pgrep -f '[q]emu-system.*%s'", pattern);
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    if (!fgets(line, sizeof line, f))
+        line[0] = '\0';
+    pclose(f);
+    return (pid_t)atoi(line);
+}
+
+static int pid_gone(pid_t pid)
+{
+    return kill(pid, 0) < 0 && errno == ESRCH;
+}
+
+static const struct env_metric *extra(const struct env_inst *inst, const char *name)
+{
+    for (int i = 0; i < inst->nextra; i++)
+        if (!strcmp(inst->extra[i].name, name))
+            return &inst->extra[i];
+    return NULL;
 }
 
 static void cpu_in_guest(void **st)
@@ -128,25 +198,45 @@ static void cpu_in_guest(void **st)
     struct env_inst inst = { .fd = -1 };
     if (env_vm.launch(state, &job, &inst, &e) < 0)
         fail_msg("launch: %s", e.msg);
-    /* While the guest boots: its vCPU thread is bound to the workload CPU. */
-    assert_true(inst.pid > 0);
-    char aff[64];
-    vcpu_affinity(inst.pid, aff, sizeof aff);
+    /* While the guest boots: its vCPU thread is bound to the workload CPU
+     * and QEMU's main (emulator) thread to the emulator CPU. */
+    pid_t qemu = inst.pid;
+    assert_true(qemu > 0);
+    char aff[64], tid[16];
+    vcpu_affinity(qemu, aff, sizeof aff);
     assert_string_equal(aff, cfg.pin.work);
-    assert_true(qemu_running("vcbench-itvm-1"));
+    snprintf(tid, sizeof tid, "%d", (int)qemu);
+    task_affinity(qemu, tid, aff, sizeof aff);
+    if (cfg.pin.emulator[0])
+        assert_string_equal(aff, cfg.pin.emulator);
+    assert_true(qemu_running("guest=vcbench-itvm-1,"));
 
     struct seen s = { 0 };
     if (io_read_lines(inst.fd, io_now_ns() + 120000000000ull, seen_line, &s, &e) < 0)
         fail_msg("read: %s", e.msg);
-    int status = -1;
-    assert_int_equal(env_vm.wait(state, &inst, &status, &e), 0);
-    env_vm.stop(state, &inst);
+    int status = -2;
+    if (env_vm.wait(state, &inst, &status, &e) < 0)
+        fail_msg("wait: %s", e.msg);
+    /* The guest powered itself off; libvirt reaped QEMU in wait(). */
     assert_int_equal(status, 0);
+    assert_true(pid_gone(qemu));
+    assert_non_null(extra(&inst, "vm_create_ms"));
+    assert_non_null(extra(&inst, "vm_connect_ms"));
+    const struct env_metric *d = extra(&inst, "vm_destroy_ms");
+    assert_non_null(d);
+    assert_true(d->value > 0 && d->value < 10000);
+    env_vm.stop(state, &inst);
+    env_vm.stop(state, &inst);          /* idempotent */
+    assert_int_equal(inst.fd, -1);
     assert_string_equal(s.status, "ok");
     char native[16] = "";
     it_native_crc(cfg.wl_path, "--int-bytes 1M --fp-reps 1", native, sizeof native);
     assert_string_equal(s.crc, native);
-    assert_false(qemu_running("vcbench-itvm-1"));
+    assert_false(qemu_running("guest=vcbench-itvm-1,"));
+    /* A clean guest's QEMU log is dropped from the embed root. */
+    char log[200];
+    snprintf(log, sizeof log, "%s/lv/log/qemu/vcbench-itvm-1.log", dir);
+    assert_int_equal(access(log, F_OK), -1);
 }
 
 static void disk_in_guest_reaches_host_file(void **st)
@@ -159,7 +249,7 @@ static void disk_in_guest_reaches_host_file(void **st)
     assert_true(fd >= 0);
     assert_int_equal(ftruncate(fd, 4 << 20), 0);
     close(fd);
-    char *args[] = { "--file", "@disk", "--size", "4M", "--bs", "4K", "--pattern", "seqwrite", "--ms", "200", NULL };
+    char *args[] = { "--file", "@disk", "--size", "4M", "--bs", "4K", "--pattern", "seqwrite", "--seconds", "1", NULL };
     struct env_job job = { .workload = "disk", .argc = 10, .argv = args, .seq = 2, .disk = disk };
     struct env_inst inst;
     struct seen s = { 0 };
@@ -169,7 +259,7 @@ static void disk_in_guest_reaches_host_file(void **st)
     assert_non_null(text);
     assert_memory_equal(text, "VCBDISK1", 8);
     free(text);
-    assert_false(qemu_running("vcbench-itvm-2"));
+    assert_false(qemu_running("guest=vcbench-itvm-2,"));
 }
 
 /* Stopping a guest mid-boot (what Ctrl-C does) leaves nothing. */
@@ -183,10 +273,103 @@ static void stop_mid_boot(void **st)
     struct env_inst inst = { .fd = -1 };
     if (env_vm.launch(state, &job, &inst, &e) < 0)
         fail_msg("launch: %s", e.msg);
-    assert_true(qemu_running("vcbench-itvm-3"));
+    pid_t qemu = inst.pid;
+    assert_true(qemu_running("guest=vcbench-itvm-3,"));
     env_vm.stop(state, &inst);
-    assert_false(qemu_running("vcbench-itvm-3"));
+    assert_false(qemu_running("guest=vcbench-itvm-3,"));
+    assert_true(qemu <= 0 || pid_gone(qemu));
     assert_int_equal(inst.fd, -1);
+}
+
+/* `vcbench run` with a state dir of its own, in the background. */
+static pid_t cli_start(const char *state_dir, const char *out)
+{
+    const char *bin = getenv("VCB_BIN");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        dup2(null, 2);
+        execl(bin, bin, "run", "--envs", "vm", "--workloads", "startup", "--runs", "20", "--warmup", "0",
+              "--state-dir", state_dir, "--out", out, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* Wait (up to 90 s) until a guest of that embed root runs. */
+static int guest_up(const char *root)
+{
+    for (int i = 0; i < 900; i++) {
+        if (qemu_running(root))
+            return 1;
+        usleep(100000);
+    }
+    return 0;
+}
+
+static int wait_exit(pid_t pid, int secs)
+{
+    int ws;
+    for (int i = 0; i < secs * 10; i++) {
+        if (waitpid(pid, &ws, WNOHANG) == pid)
+            return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+        usleep(100000);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &ws, 0);
+    return -1;
+}
+
+/* Ctrl-C while a guest runs: exit 130, no QEMU left. SIGKILL instead: the
+ * guest survives (embedded QEMU is daemonized), and the next run with the
+ * same state dir destroys it before it starts. */
+static void cli_interrupt_and_sweep(void **st)
+{
+    (void)st;
+    NEED_VM();
+    const char *bin = getenv("VCB_BIN");
+    if (!bin || access(bin, X_OK) != 0)
+        SKIP_BECAUSE("VCB_BIN does not name vcbench; run through 'make test'");
+    /* This process is a subreaper since prepare(): orphans of the killed
+     * vcbench would become our zombies, which libvirt waits on. */
+    prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+    char sd[128], root[160], out[160];
+    snprintf(sd, sizeof sd, "%s/cli", dir);
+    snprintf(root, sizeof root, "%s/lv/", sd);
+    seed_caps(sd);
+
+    snprintf(out, sizeof out, "%s/out-int", dir);
+    pid_t p = cli_start(sd, out);
+    assert_true(guest_up(root));
+    kill(p, SIGINT);
+    assert_int_equal(wait_exit(p, 60), 130);
+    assert_false(qemu_running(root));
+
+    /* Killed while QEMU still waits for libvirt's start handshake, QEMU
+     * exits by itself; 1.5 s after it appears the guest is up (create
+     * takes ~0.7 s). Between two guests nothing is left: try again. */
+    pid_t left = 0;
+    for (int try = 0; try < 3 && left <= 0; try++) {
+        snprintf(out, sizeof out, "%s/out-kill%d", dir, try);
+        p = cli_start(sd, out);
+        assert_true(guest_up(root));
+        usleep(1500000);
+        kill(p, SIGKILL);
+        assert_int_equal(wait_exit(p, 30), 128 + SIGKILL);
+        left = qemu_pid(root);           /* left behind */
+    }
+    assert_true(left > 0);
+    snprintf(out, sizeof out, "%s/out-sweep", dir);
+    p = cli_start(sd, out);
+    for (int i = 0; i < 600 && !pid_gone(left); i++)
+        usleep(100000);
+    assert_true(pid_gone(left));
+    kill(p, SIGINT);
+    assert_int_equal(wait_exit(p, 60), 130);
+    assert_false(qemu_running(root));
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 }
 
 int main(void)
@@ -195,6 +378,7 @@ int main(void)
         cmocka_unit_test(cpu_in_guest),
         cmocka_unit_test(disk_in_guest_reaches_host_file),
         cmocka_unit_test(stop_mid_boot),
+        cmocka_unit_test(cli_interrupt_and_sweep),
     };
     return cmocka_run_group_tests(t, setup, teardown);
 }
