@@ -4,15 +4,15 @@
  * launch:  ask the cgroup thread for the cgroup (libcgroup: cpuset, memory
  *          limit, optional quota) and, at the same time,
  *          clone(VM|VFORK|NEWPID|NEWNS|NEWUTS|NEWIPC|NEWNET)
- *            child:  move to the workload CPU, / private, bind rootfs
+ *            child:  / private, bind rootfs
  *                    (read-only), /proc, minimal /dev on tmpfs, the disk
  *                    file bound at /mnt/disk; then wait for the cgroup and
  *                    join it (writes "0" to its task files), pivot_root,
  *                    hostname, lo up, cgroup ns, Docker's default
  *                    capabilities, no_new_privs, exec /wl
  *            parent: resumes once the child has exec'd (or failed)
- * The cgroup thread runs on the harness CPU while the child builds its
- * mounts on the workload CPU: the two largest steps overlap.
+ * The cgroup thread runs on the (idle) workload CPU while clone() and the
+ * child's mounts run on the harness CPU: the largest steps overlap.
  * CLONE_VM|CLONE_VFORK, as posix_spawn does: no page tables to copy, no
  * cross-CPU hand-offs, no pipe round trips - measured here, each of those
  * cost more than the whole namespace set-up. Everything the child touches
@@ -75,6 +75,7 @@ struct cg_worker {
     atomic_int quit;
     char name[128];
     struct cg_limits lim;
+    cpu_set_t cpus;            /* where the thread runs: the workload CPUs */
     struct cg *cg;
     struct vb_err err;
     struct timespec t0, t1;
@@ -112,12 +113,12 @@ struct ct_inst {
 };
 
 static const char *const step_names[] = {
-    "set CPU affinity", "join cgroup", "signal reset", "make / private", "bind rootfs", "mount /dev tmpfs", "create /dev node",
+    "join cgroup", "signal reset", "make / private", "bind rootfs", "mount /dev tmpfs", "create /dev node",
     "mount /proc", "bind disk file", "remount root read-only", "pivot_root", "detach old root",
     "set hostname", "bring lo up", "unshare cgroup namespace",
     "drop bounding capabilities", "set capabilities", "set no_new_privs", "redirect stdio", "exec /wl",
 };
-enum { S_AFF, S_JOIN, S_SIG, S_PRIV, S_BIND, S_DEV, S_NODE, S_PROC, S_DISK, S_RO, S_PIVOT, S_UMOUNT, S_HOST, S_LO,
+enum { S_JOIN, S_SIG, S_PRIV, S_BIND, S_DEV, S_NODE, S_PROC, S_DISK, S_RO, S_PIVOT, S_UMOUNT, S_HOST, S_LO,
        S_CGNS, S_BSET, S_CAPS, S_NNP, S_STDIO, S_EXEC };
 
 static double ts_ms(const struct timespec *a, const struct timespec *b)
@@ -138,6 +139,9 @@ static void futex_wake(atomic_int *a)
 static void *worker_main(void *arg)
 {
     struct cg_worker *w = arg;
+    /* On the workload CPU: idle between launches, and the harness CPU is
+     * busy with clone() and the child's mounts meanwhile. */
+    sched_setaffinity(0, sizeof w->cpus, &w->cpus);
     int seen = 0;
     for (;;) {
         int r;
@@ -202,10 +206,9 @@ static int child_steps(struct ct_child *k)
 {
     struct container *c = k->c;
     clock_gettime(CLOCK_MONOTONIC, &k->start);
-    /* Off the harness CPU at once, so the mounts below run in parallel
-     * with the cgroup thread (the cpuset would put it there anyway). */
-    if (sched_setaffinity(0, sizeof c->cpus, &c->cpus) < 0)
-        return S_AFF;
+    /* It stays on the harness CPU (the parent is suspended, the CPU is
+     * free) while the cgroup thread works on the workload CPU; joining the
+     * cpuset moves it there before exec. */
     /* The harness turns SIGINT into a flag and ignores SIGPIPE; wl must not. */
     struct sigaction dfl = { .sa_handler = SIG_DFL };
     if (sigaction(SIGINT, &dfl, NULL) < 0 || sigaction(SIGTERM, &dfl, NULL) < 0 ||
@@ -353,6 +356,7 @@ static int ct_prepare(const struct run_cfg *cfg, void **state, struct vb_err *e)
         return vb_errf(e, VB_EHOST, "cannot create %s: %s", c->disk_mp, strerror(err));
     }
     close(fd);
+    c->w.cpus = c->cpus;
     if (pthread_create(&c->w.th, NULL, worker_main, &c->w) != 0) {
         ct_teardown(c);
         return vb_errf(e, VB_EFAIL, "cannot start the cgroup thread");
