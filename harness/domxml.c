@@ -69,6 +69,15 @@ int domxml_write(FILE *f, const struct domxml *d)
      * QEMU's default model; 'max' emulates more and boots slower. */
     if (d->kvm)
         fputs("  <cpu mode='host-passthrough' check='none' migratable='off'/>\n", f);
+    /* A system libvirtd would chown the kernel, initramfs and disk file to
+     * its QEMU user for each guest and back afterwards; the files are
+     * shared by every guest of a run and that bookkeeping (xattrs) breaks
+     * when a guest powers itself off. Run QEMU as root, as the embedded
+     * driver does, and leave the files alone. */
+    if (d->dac_root)
+        fputs("  <seclabel type='static' model='dac' relabel='no'>\n"
+              "    <label>+0:+0</label>\n"
+              "  </seclabel>\n", f);
     fputs("  <clock offset='utc'/>\n"
           "  <on_poweroff>destroy</on_poweroff>\n"
           "  <on_reboot>destroy</on_reboot>\n"

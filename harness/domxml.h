@@ -21,6 +21,8 @@ struct domxml {
     const char *kernel, *initrd, *cmdline;
     const char *serial_socket; /* unix socket QEMU connects to (we listen) */
     const char *disk;          /* raw file attached as virtio-blk vda, or NULL */
+    int dac_root;              /* run QEMU as root:root, relabel nothing (a
+                                * system libvirtd: see domxml.c) */
 };
 
 /* Write the XML to f. Returns 0, or -1 when the description is incomplete. */

@@ -620,7 +620,7 @@ static int vm_launch(void *state, const struct env_job *job, struct env_inst *in
                         .emulator_cpus = cfg->pin.emulator[0] ? cfg->pin.emulator : NULL,
                         .firmware = vm_firmware(),
                         .kernel = cfg->kernel, .initrd = cfg->initrd, .cmdline = cmdline,
-                        .serial_socket = vi->sock, .disk = job->disk };
+                        .serial_socket = vi->sock, .disk = job->disk, .dac_root = !v->root[0] };
     vcpu_pins(cfg, &d, cpus);
     char *xml = domxml_string(&d);
     if (!xml) {

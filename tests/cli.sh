@@ -140,6 +140,34 @@ else
     [ -z "$left" ] && ok "nothing left after disk runs" || ko "nothing left after disk runs" "$left"
 fi
 
+# --libvirt-uri qemu:///system against a real libvirtd. Without systemd
+# (CI, this sandbox) the test starts virtlogd and libvirtd itself and stops
+# exactly those afterwards.
+if [ "$(id -u)" -ne 0 ] || ! command -v libvirtd >/dev/null || ! command -v virtlogd >/dev/null; then
+    sk "vm with qemu:///system" "needs root and libvirt-daemon-system"
+else
+    started=""
+    if ! pgrep -x virtlogd >/dev/null; then virtlogd -d && started="$started virtlogd"; fi
+    if ! pgrep -x libvirtd >/dev/null; then libvirtd -d && started="$started libvirtd"; fi
+    i=0
+    while [ $i -lt 100 ] && ! [ -S /run/libvirt/libvirt-sock ]; do sleep 0.1; i=$((i + 1)); done
+    if ! [ -S /run/libvirt/libvirt-sock ]; then
+        sk "vm with qemu:///system" "libvirtd did not start"
+    else
+        out="$tmp/system"
+        "$V" run --envs vm --workloads cpu --runs 1 --warmup 0 --libvirt-uri qemu:///system --out "$out" 2>"$tmp/err"
+        rc=$?
+        n=$(awk -F, '$5 == "vm" && $10 == "int_time" && $14 == "ok"' "$out/raw.csv" 2>/dev/null | wc -l)
+        [ $rc -eq 0 ] && [ "$n" -eq 1 ] && ok "vm with qemu:///system" ||
+            ko "vm with qemu:///system" "exit $rc, $n rows: $(tail -2 "$tmp/err")"
+    fi
+    for d in $started; do pkill -x "$d"; done
+    i=0
+    while [ $i -lt 50 ] && { for d in $started; do pgrep -x "$d"; done; } >/dev/null; do sleep 0.1; i=$((i + 1)); done
+    left=$(nothing_left)
+    [ -z "$left" ] && ok "nothing left after qemu:///system" || ko "nothing left after qemu:///system" "$left"
+fi
+
 # After-run commands on missing or malformed results: one line, exit 2,
 # nothing written.
 mkdir -p "$tmp/bad"

@@ -67,6 +67,21 @@ static void seabios_no_pinning(void **st)
     free(x);
 }
 
+/* A system libvirtd gets QEMU as root with no relabelling (the embedded
+ * driver has no DAC driver at all, so no seclabel there). */
+static void system_libvirtd_runs_as_root(void **st)
+{
+    (void)st;
+    struct domxml d = base();
+    char *x = domxml_string(&d);
+    assert_null(strstr(x, "<seclabel"));
+    free(x);
+    d.dac_root = 1;
+    x = domxml_string(&d);
+    assert_non_null(strstr(x, "<seclabel type='static' model='dac' relabel='no'>\n    <label>+0:+0</label>"));
+    free(x);
+}
+
 static void escaping(void **st)
 {
     (void)st;
@@ -102,7 +117,7 @@ int main(void)
 {
     const struct CMUnitTest t[] = {
         cmocka_unit_test(kvm_guest), cmocka_unit_test(tcg_guest_with_disk), cmocka_unit_test(seabios_no_pinning),
-        cmocka_unit_test(escaping), cmocka_unit_test(incomplete_refused),
+        cmocka_unit_test(system_libvirtd_runs_as_root), cmocka_unit_test(escaping), cmocka_unit_test(incomplete_refused),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }
