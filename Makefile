@@ -69,7 +69,8 @@ setup:
 run: setup all
 	@out=results/run-$$(date -u +%Y%m%d-%H%M%S); \
 	$(B)/vcbench run --profile quick --out $$out && ln -sfn $$(basename $$out) results/latest && \
-	echo "results in $$out (results/latest)"
+	(cd $$out && $(abspath $(B))/vcbench report . > REPORT.md) && \
+	echo "results in $$out (results/latest), report in $$out/REPORT.md"
 
 include tests/tests.mk
 
