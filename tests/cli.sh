@@ -138,6 +138,24 @@ else
     done
     left=$(nothing_left)
     [ -z "$left" ] && ok "nothing left after disk runs" || ko "nothing left after disk runs" "$left"
+
+    # Every workload in every environment yields parseable ok rows (small
+    # sizes: this checks the plumbing, the profiles check the figures).
+    out="$tmp/matrix"
+    "$V" run --envs native,container,vm --workloads cpu,mem,disk,startup --runs 1 --warmup 0 \
+        --set cpu.int-bytes=1M --set cpu.fp-reps=1 --set mem.size=1M --set mem.ntimes=1 \
+        --set mem.max-ws=64K --set mem.accesses=16K --set disk.pattern=randread --set disk.ms=100 \
+        --disk-file "$tmp/matrix.img" --disk-size 8M --out "$out" 2>"$tmp/err"
+    rc=$?
+    for env in native container vm; do
+        for m in cpu:int_rate mem:triad_bw mem:lat_16K disk:randread_iops startup:ready_ms; do
+            n=$(awk -F, -v e="$env" -v w="${m%%:*}" -v k="${m#*:}" \
+                '$5 == e && $6 == w && $10 == k && $14 == "ok" && $13 != ""' "$out/raw.csv" 2>/dev/null | wc -l)
+            [ "$n" -eq 1 ] && ok "$env ${m%%:*} ${m#*:}" || ko "$env ${m%%:*} ${m#*:}" "exit $rc, $n rows: $(tail -2 "$tmp/err")"
+        done
+    done
+    left=$(nothing_left)
+    [ -z "$left" ] && ok "nothing left after the matrix" || ko "nothing left after the matrix" "$left"
 fi
 
 # --libvirt-uri qemu:///system against a real libvirtd. Without systemd
