@@ -255,15 +255,18 @@ static int embed_config(const char *root, struct vb_err *e)
     snprintf(path, sizeof path, "%s/etc/qemu.conf", root);
     /* file: QEMU writes its log itself (no virtlogd daemon). root and no
      * security driver: QEMU reads the kernel cache and the disk file as
-     * the harness does. No namespaces, no ownership bookkeeping: nothing
-     * per guest that is not the guest. */
+     * the harness does. No namespaces, no ownership bookkeeping, no
+     * cgroups (vcpupin/emulatorpin are applied as CPU affinity, and the
+     * guest's memory is its RAM size): nothing per guest that is not the
+     * guest, and no machine/ cgroup left on the host. */
     const char *conf = "# written by vcbench: embedded libvirt for benchmark guests\n"
                        "stdio_handler = \"file\"\n"
                        "user = \"root\"\n"
                        "group = \"root\"\n"
                        "security_driver = \"none\"\n"
                        "namespaces = [ ]\n"
-                       "remember_owner = 0\n";
+                       "remember_owner = 0\n"
+                       "cgroup_controllers = [ ]\n";
     if (write_file(path, conf) != 0)
         return vb_errf(e, VB_EHOST, "cannot write %s: %s", path, strerror(errno));
     return 0;

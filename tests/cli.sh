@@ -165,6 +165,7 @@ if [ "$(id -u)" -ne 0 ] || ! command -v libvirtd >/dev/null || ! command -v virt
     sk "vm with qemu:///system" "needs root and libvirt-daemon-system"
 else
     started=""
+    machine_before=$(ls -d /sys/fs/cgroup/*/machine /sys/fs/cgroup/machine 2>/dev/null)
     if ! pgrep -x virtlogd >/dev/null; then virtlogd -d && started="$started virtlogd"; fi
     if ! pgrep -x libvirtd >/dev/null; then libvirtd -d && started="$started libvirtd"; fi
     i=0
@@ -182,6 +183,15 @@ else
     for d in $started; do pkill -x "$d"; done
     i=0
     while [ $i -lt 50 ] && { for d in $started; do pgrep -x "$d"; done; } >/dev/null; do sleep 0.1; i=$((i + 1)); done
+    # The daemon we started made its machine/ cgroup partition: remove it
+    # (empty by now) unless it was there before.
+    if [ -z "$machine_before" ] && [ -n "$started" ]; then
+        for m in /sys/fs/cgroup/*/machine /sys/fs/cgroup/machine; do
+            [ -d "$m" ] && find "$m" -depth -type d -exec rmdir {} \; 2>/dev/null
+        done
+    fi
+    left=$(ls -d /sys/fs/cgroup/*/machine /sys/fs/cgroup/machine 2>/dev/null)
+    [ "$left" = "$machine_before" ] && ok "libvirtd's cgroups removed" || ko "libvirtd's cgroups removed" "$left"
     left=$(nothing_left)
     [ -z "$left" ] && ok "nothing left after qemu:///system" || ko "nothing left after qemu:///system" "$left"
 fi
