@@ -203,7 +203,7 @@ int cg_create(const char *name, const struct cg_limits *l, struct cg **out, stru
         free(c);
         return -1;
     }
-    int r = cgroup_create_cgroup(c->lc, 0);
+    int r = cgroup_create_cgroup(c->lc, 1);
     if (r != 0) {
         int err = errno;
         /* Part of it may exist (one hierarchy made, a value refused). */

@@ -1,18 +1,23 @@
 /* container: vcbench's own runtime, isolated like a default Docker
  * container and lean enough that its start-up is not the harness's.
  *
- * launch:  ask the cgroup thread for the cgroup (libcgroup: cpuset, memory
- *          limit, optional quota) and, at the same time,
- *          clone(VM|VFORK|NEWPID|NEWNS|NEWUTS|NEWIPC|NEWNET)
+ * launch:  ask the namespace thread for a new network namespace (with lo
+ *          up); meanwhile make the cgroup (libcgroup: cpuset, memory
+ *          limit, optional quota), then
+ *          clone(VM|VFORK|NEWPID|NEWNS|NEWUTS|NEWIPC)
  *            child:  / private, bind rootfs
  *                    (read-only), /proc, minimal /dev on tmpfs, the disk
- *                    file bound at /mnt/disk; then wait for the cgroup and
- *                    join it (writes "0" to its task files), pivot_root,
- *                    hostname, lo up, cgroup ns, Docker's default
+ *                    file bound at /mnt/disk; then wait for the network
+ *                    namespace and enter it (setns), join the cgroup
+ *                    (writes "0" to its task files), pivot_root,
+ *                    hostname, cgroup ns, Docker's default
  *                    capabilities, no_new_privs, exec /wl
  *            parent: resumes once the child has exec'd (or failed)
- * The cgroup thread runs on the (idle) workload CPU while clone() and the
- * child's mounts run on the harness CPU: the largest steps overlap.
+ * A new network namespace is the costliest step of a container's start
+ * here (~0.5 ms of a 0.6 ms clone, measured): the namespace thread makes it
+ * on the (idle) workload CPU while the cgroup, clone() and the child's
+ * mounts run on the harness CPU, so the largest steps overlap. The
+ * namespace is still made for this one container and used by nothing else.
  * CLONE_VM|CLONE_VFORK, as posix_spawn does: no page tables to copy, no
  * cross-CPU hand-offs, no pipe round trips - measured here, each of those
  * cost more than the whole namespace set-up. Everything the child touches
@@ -65,25 +70,27 @@ static const struct { const char *name; unsigned maj, min; } dev_nodes[] = {
 #define NDEV (sizeof dev_nodes / sizeof dev_nodes[0])
 
 
-/* The cgroup thread: libcgroup is not safe in a vfork child (it
- * allocates), so a harness thread makes the cgroup while the child works. */
-struct cg_worker {
+/* The namespace thread: unshare(CLONE_NEWNET) on itself, lo up, keep an
+ * fd to the namespace, step back into the harness's own. The child opens
+ * that fd through /proc (its fd table was copied at clone time). */
+struct ns_worker {
     pthread_t th;
     int started;
     atomic_int req;            /* bumped per request */
     atomic_int done;           /* 0 busy, 1 made, -1 failed */
     atomic_int quit;
-    char name[128];
-    struct cg_limits lim;
+    int host_fd;               /* the harness's network namespace */
+    int net_fd;                /* the new one, or -1 */
+    int err;                   /* errno of the failed step */
+    const char *what;          /* the failed step */
     cpu_set_t cpus;            /* where the thread runs: the workload CPUs */
-    struct cg *cg;
-    struct vb_err err;
     struct timespec t0, t1;
 };
 
 struct container {
     const struct run_cfg *cfg;
-    struct cg_worker w;
+    struct ns_worker w;
+    char fd_dir[40];           /* "/proc/<harness pid>/fd/" */
     int has_cgroupns;
     int last_cap;
     uint64_t keep_caps;        /* bit mask of docker_caps */
@@ -103,7 +110,7 @@ struct ct_child {
     char (*cg_paths)[CG_PATH_MAX];  /* task files of the cgroup */
     int ncg;
     /* Written by the child, read by the parent after vfork returns. */
-    struct timespec start, mounted, cg_seen, joined, ready;
+    struct timespec start, mounted, ns_seen, joined, ready;
     int fail_step, fail_err;
 };
 
@@ -113,12 +120,12 @@ struct ct_inst {
 };
 
 static const char *const step_names[] = {
-    "join cgroup", "signal reset", "make / private", "bind rootfs", "mount /dev tmpfs", "create /dev node",
+    "enter network namespace", "join cgroup", "signal reset", "make / private", "bind rootfs", "mount /dev tmpfs", "create /dev node",
     "mount /proc", "bind disk file", "remount root read-only", "pivot_root", "detach old root",
-    "set hostname", "bring lo up", "unshare cgroup namespace",
+    "set hostname", "unshare cgroup namespace",
     "drop bounding capabilities", "set capabilities", "set no_new_privs", "redirect stdio", "exec /wl",
 };
-enum { S_JOIN, S_SIG, S_PRIV, S_BIND, S_DEV, S_NODE, S_PROC, S_DISK, S_RO, S_PIVOT, S_UMOUNT, S_HOST, S_LO,
+enum { S_NET, S_JOIN, S_SIG, S_PRIV, S_BIND, S_DEV, S_NODE, S_PROC, S_DISK, S_RO, S_PIVOT, S_UMOUNT, S_HOST,
        S_CGNS, S_BSET, S_CAPS, S_NNP, S_STDIO, S_EXEC };
 
 static double ts_ms(const struct timespec *a, const struct timespec *b)
@@ -134,38 +141,6 @@ static void futex_wait(atomic_int *a, int val)
 static void futex_wake(atomic_int *a)
 {
     syscall(SYS_futex, a, FUTEX_WAKE, INT32_MAX, NULL, NULL, 0);
-}
-
-static void *worker_main(void *arg)
-{
-    struct cg_worker *w = arg;
-    /* On the workload CPU: idle between launches, and the harness CPU is
-     * busy with clone() and the child's mounts meanwhile. */
-    sched_setaffinity(0, sizeof w->cpus, &w->cpus);
-    int seen = 0;
-    for (;;) {
-        int r;
-        while ((r = atomic_load(&w->req)) == seen && !atomic_load(&w->quit))
-            futex_wait(&w->req, seen);
-        if (atomic_load(&w->quit))
-            return NULL;
-        seen = r;
-        clock_gettime(CLOCK_MONOTONIC, &w->t0);
-        w->cg = NULL;
-        int rc = cg_create(w->name, &w->lim, &w->cg, &w->err);
-        clock_gettime(CLOCK_MONOTONIC, &w->t1);
-        atomic_store(&w->done, rc == 0 ? 1 : -1);
-        futex_wake(&w->done);
-    }
-}
-
-/* Wait (child or parent) until the worker has answered; 1 ok, -1 failed. */
-static int worker_wait(struct cg_worker *w)
-{
-    int d;
-    while ((d = atomic_load(&w->done)) == 0)
-        futex_wait(&w->done, 0);
-    return d;
 }
 
 static int lo_up(void)
@@ -185,6 +160,66 @@ static int lo_up(void)
     return rc;
 }
 
+static int ns_make(struct ns_worker *w)
+{
+    if (unshare(CLONE_NEWNET) < 0) {
+        w->what = "make network namespace";
+        return -1;
+    }
+    int rc = 0;
+    if (lo_up() < 0) {
+        w->what = "bring lo up";
+        rc = -1;
+    } else if ((w->net_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)) < 0) {
+        w->what = "open network namespace";
+        rc = -1;
+    }
+    int err = errno;
+    /* Back home either way; a thread stuck in a container's namespace would
+     * make every later socket of the harness wrong. */
+    if (setns(w->host_fd, CLONE_NEWNET) < 0)
+        abort();
+    errno = err;
+    return rc;
+}
+
+static void *worker_main(void *arg)
+{
+    struct ns_worker *w = arg;
+    /* On the workload CPU: idle between launches, and the harness CPU is
+     * busy with the cgroup, clone() and the child's mounts meanwhile. */
+    sched_setaffinity(0, sizeof w->cpus, &w->cpus);
+    int seen = 0;
+    for (;;) {
+        int r;
+        while ((r = atomic_load(&w->req)) == seen && !atomic_load(&w->quit))
+            futex_wait(&w->req, seen);
+        if (atomic_load(&w->quit))
+            return NULL;
+        seen = r;
+        clock_gettime(CLOCK_MONOTONIC, &w->t0);
+        w->net_fd = -1;
+        int rc = ns_make(w);
+        w->err = errno;
+        if (rc < 0 && w->net_fd >= 0) {
+            close(w->net_fd);
+            w->net_fd = -1;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &w->t1);
+        atomic_store(&w->done, rc == 0 ? 1 : -1);
+        futex_wake(&w->done);
+    }
+}
+
+/* Wait (child or parent) until the worker has answered; 1 ok, -1 failed. */
+static int worker_wait(struct ns_worker *w)
+{
+    int d;
+    while ((d = atomic_load(&w->done)) == 0)
+        futex_wait(&w->done, 0);
+    return d;
+}
+
 static int caps_apply(const struct container *c)
 {
     for (int cap = 0; cap <= c->last_cap; cap++)
@@ -199,6 +234,20 @@ static int caps_apply(const struct container *c)
         return S_CAPS;
     prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
     return -1;
+}
+
+/* Decimal digits of v into out (no terminator); the child may not call
+ * anything that could take a lock, snprintf included. */
+static size_t fmt_uint(char *out, unsigned v)
+{
+    char tmp[12];
+    size_t n = 0;
+    do
+        tmp[n++] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    for (size_t i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    return n;
 }
 
 /* Returns only on failure, with the step that failed. */
@@ -234,13 +283,24 @@ static int child_steps(struct ct_child *k)
     if (mount(NULL, c->rootfs, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID, NULL) < 0)
         return S_RO;
     clock_gettime(CLOCK_MONOTONIC, &k->mounted);
+    /* Into the new network namespace, through the host's /proc (the
+     * worker's fd is not in our fd table) - before pivot_root hides it. */
+    if (worker_wait(&c->w) < 0) {
+        errno = c->w.err;
+        return S_NET;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &k->ns_seen);
+    char path[64];
+    size_t n = strlen(c->fd_dir);
+    memcpy(path, c->fd_dir, n);
+    n += fmt_uint(path + n, (unsigned)c->w.net_fd);
+    path[n] = 0;
+    int nfd = open(path, O_RDONLY | O_CLOEXEC);
+    if (nfd < 0 || setns(nfd, CLONE_NEWNET) < 0)
+        return S_NET;
+    close(nfd);
     /* Into the cgroup before anything of wl runs. The paths are absolute
      * host paths: before pivot_root hides them. */
-    if (worker_wait(&c->w) < 0) {
-        errno = EAGAIN;
-        return S_JOIN;
-    }
-    clock_gettime(CLOCK_MONOTONIC, &k->cg_seen);
     for (int i = 0; i < k->ncg; i++) {
         int fd = open(k->cg_paths[i], O_WRONLY | O_CLOEXEC);
         if (fd < 0 || write(fd, "0", 1) != 1) {
@@ -257,8 +317,6 @@ static int child_steps(struct ct_child *k)
         return S_UMOUNT;
     if (sethostname(CT_HOSTNAME, strlen(CT_HOSTNAME)) < 0)
         return S_HOST;
-    if (lo_up() < 0)
-        return S_LO;
     /* Inside its cgroup now: make that the root of what it can see. */
     if (c->has_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
         return S_CGNS;
@@ -306,6 +364,8 @@ static void ct_teardown(void *state)
         futex_wake(&c->w.req);
         pthread_join(c->w.th, NULL);
     }
+    if (c->w.host_fd >= 0)
+        close(c->w.host_fd);
     if (c->null_fd >= 0)
         close(c->null_fd);
     if (c->stack)
@@ -319,9 +379,10 @@ static int ct_prepare(const struct run_cfg *cfg, void **state, struct vb_err *e)
     if (!c)
         return vb_errf(e, VB_EFAIL, "out of memory");
     c->cfg = cfg;
+    c->w.host_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
     c->null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
     c->stack = mmap(NULL, CT_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-    if (c->null_fd < 0 || c->stack == MAP_FAILED) {
+    if (c->w.host_fd < 0 || c->null_fd < 0 || c->stack == MAP_FAILED) {
         if (c->stack == MAP_FAILED)
             c->stack = NULL;
         ct_teardown(c);
@@ -357,9 +418,10 @@ static int ct_prepare(const struct run_cfg *cfg, void **state, struct vb_err *e)
     }
     close(fd);
     c->w.cpus = c->cpus;
+    snprintf(c->fd_dir, sizeof c->fd_dir, "/proc/%d/fd/", (int)getpid());
     if (pthread_create(&c->w.th, NULL, worker_main, &c->w) != 0) {
         ct_teardown(c);
-        return vb_errf(e, VB_EFAIL, "cannot start the cgroup thread");
+        return vb_errf(e, VB_EFAIL, "cannot start the namespace thread");
     }
     c->w.started = 1;
     *state = c;
@@ -377,11 +439,21 @@ static void ct_kill(struct ct_inst *ci)
     }
 }
 
+/* Collect the namespace thread's answer (after clone, or on failure). */
+static void worker_collect(struct ns_worker *w)
+{
+    worker_wait(w);
+    if (w->net_fd >= 0) {
+        close(w->net_fd);
+        w->net_fd = -1;
+    }
+}
+
 static int ct_launch(void *state, const struct env_job *job, struct env_inst *inst, struct vb_err *e)
 {
     struct container *c = state;
     const struct run_cfg *cfg = c->cfg;
-    struct cg_worker *w = &c->w;
+    struct ns_worker *w = &c->w;
     struct ct_inst *ci = calloc(1, sizeof *ci);
     if (!ci)
         return vb_errf(e, VB_EFAIL, "out of memory");
@@ -400,33 +472,34 @@ static int ct_launch(void *state, const struct env_job *job, struct env_inst *in
     argv[job->argc + 2] = NULL;
     k.argv = argv;
 
-    struct timespec t0, t1;
+    struct timespec t0, t_cg, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    /* The cgroup, made by the cgroup thread while the child works. */
-    snprintf(w->name, sizeof w->name, "vcbench.%s.%d", cfg->run_id, job->seq);
+    /* The network namespace, made by the namespace thread meanwhile. */
+    atomic_store(&w->done, 0);
+    atomic_fetch_add(&w->req, 1);
+    futex_wake(&w->req);
+    asked = 1;
+    char name[128];
+    snprintf(name, sizeof name, "vcbench.%s.%d", cfg->run_id, job->seq);
     long quota = cfg->cpu_quota_pct > 0 ? cfg->cpu_quota_pct * 1000 : 0;
-    w->lim = (struct cg_limits){ .cpus = cfg->pin.work, .mems = cfg->pin.mems, .mem_bytes = cfg->mem_bytes,
-                                 .quota_us = quota, .period_us = 100000 };
-    if ((k.ncg = cg_task_paths(w->name, &w->lim, paths, 4, e)) < 0)
+    struct cg_limits lim = { .cpus = cfg->pin.work, .mems = cfg->pin.mems, .mem_bytes = cfg->mem_bytes,
+                             .quota_us = quota, .period_us = 100000 };
+    if ((k.ncg = cg_task_paths(name, &lim, paths, 4, e)) < 0 || cg_create(name, &lim, &ci->cg, e) < 0)
         goto fail;
+    clock_gettime(CLOCK_MONOTONIC, &t_cg);
     if (pipe2(out, O_CLOEXEC) < 0) {
         vb_errf(e, VB_EFAIL, "pipe: %s", strerror(errno));
         goto fail;
     }
     k.out_fd = out[1];
-    atomic_store(&w->done, 0);
-    atomic_fetch_add(&w->req, 1);
-    futex_wake(&w->req);
-    asked = 1;
-    int flags = CLONE_VM | CLONE_VFORK | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
-                CLONE_NEWNET | SIGCHLD;
+    int flags = CLONE_VM | CLONE_VFORK | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD;
     ci->pid = clone(child_main, c->stack + CT_STACK, flags, &k);
     int clone_err = errno;
-    /* vfork semantics: the child has exec'd or failed by now; the cgroup
-     * thread may still be busy if the child failed early. */
-    int made = worker_wait(w);
-    ci->cg = w->cg;
-    w->cg = NULL;
+    /* vfork semantics: the child has exec'd or failed by now, so the
+     * namespace fd can go; the thread may still be busy if the child
+     * failed early. */
+    worker_collect(w);
+    asked = 0;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (ci->pid < 0) {
         ci->pid = 0;
@@ -434,12 +507,9 @@ static int ct_launch(void *state, const struct env_job *job, struct env_inst *in
                 "uts, ipc and net namespaces", strerror(clone_err));
         goto fail;
     }
-    if (made < 0) {
-        *e = w->err;
-        goto fail;
-    }
     if (k.fail_step >= 0) {
-        const char *step = k.fail_step <= S_EXEC ? step_names[k.fail_step] : "?";
+        const char *step = k.fail_step == S_NET && w->what ? w->what
+                           : k.fail_step <= S_EXEC ? step_names[k.fail_step] : "?";
         vb_errf(e, VB_EHOST, "container set-up failed at '%s': %s", step, strerror(k.fail_err));
         goto fail;
     }
@@ -447,20 +517,18 @@ static int ct_launch(void *state, const struct env_job *job, struct env_inst *in
     inst->fd = out[0];
     inst->pid = ci->pid;
     inst->priv = ci;
-    env_inst_metric(inst, "ct_cgroup_ms", "ms", "lower", ts_ms(&w->t0, &w->t1));
-    env_inst_metric(inst, "ct_clone_ms", "ms", "lower", ts_ms(&t0, &k.start));
+    env_inst_metric(inst, "ct_netns_ms", "ms", "lower", ts_ms(&w->t0, &w->t1));
+    env_inst_metric(inst, "ct_cgroup_ms", "ms", "lower", ts_ms(&t0, &t_cg));
+    env_inst_metric(inst, "ct_clone_ms", "ms", "lower", ts_ms(&t_cg, &k.start));
     env_inst_metric(inst, "ct_setup_ms", "ms", "lower", ts_ms(&k.start, &k.mounted));
-    env_inst_metric(inst, "ct_cgwait_ms", "ms", "lower", ts_ms(&k.mounted, &k.cg_seen));
-    env_inst_metric(inst, "ct_join_ms", "ms", "lower", ts_ms(&k.cg_seen, &k.joined));
+    env_inst_metric(inst, "ct_nswait_ms", "ms", "lower", ts_ms(&k.mounted, &k.ns_seen));
+    env_inst_metric(inst, "ct_join_ms", "ms", "lower", ts_ms(&k.ns_seen, &k.joined));
     env_inst_metric(inst, "ct_exec_ms", "ms", "lower", ts_ms(&k.joined, &t1));
     return 0;
 
 fail:
-    if (asked && atomic_load(&w->done) == 0) {
-        worker_wait(w);
-        ci->cg = w->cg;
-        w->cg = NULL;
-    }
+    if (asked)
+        worker_collect(w);
     for (int i = 0; i < 2; i++)
         if (out[i] >= 0)
             close(out[i]);

@@ -12,6 +12,7 @@
  *     param   <name>=<value>                         a workload parameter, as used
  *     metric  name= unit= dir=higher|lower value=    one measured value
  *     check   name= value=                           a checksum of the work done
+ *     info    pid= cpus= hostname= netns= ifaces=    (startup) the environment seen from inside
  *     error   msg=                                   what went wrong
  *     end     status=ok|fail                         last line
  * Anything else on the stream (kernel messages on a console) is ignored. */

@@ -7,7 +7,7 @@ set -eu
 # Build and test needs; runtime needs (libvirt, QEMU, cgroups, charts);
 # peers and references (runc, crun, fio, mbw) are optional but installed so
 # that `make run` and the fidelity scripts can compare against them.
-PKGS="gcc make libc6-dev pkg-config
+PKGS="gcc make libc6-dev musl-tools pkg-config
 libvirt-dev libvirt-daemon-driver-qemu libvirt-daemon-system libvirt-clients
 qemu-system-x86 qemu-system-data libcgroup-dev cgroup-tools libhwloc-dev hwloc-nox
 gnuplot-nox libcmocka-dev cpio xz-utils iproute2

@@ -1,6 +1,8 @@
 /* Integration: vcbench's own container, for real (clone, namespaces,
  * pivot_root, libcgroup). Needs root; skips with the reason otherwise. */
 #include "itutil.h"
+
+#include <dirent.h>
 #include "../harness/cg.h"
 #include "../harness/env.h"
 #include "../harness/image.h"
@@ -71,6 +73,24 @@ static int cgroup_exists(const char *name)
 /* Own pid namespace (wl is pid 1 inside, another pid outside), its own
  * hostname, only the chosen CPUs, inside its cgroup while it runs, and the
  * cgroup gone afterwards. */
+/* How many of our fds point at the given namespace ("net:[...]"). */
+static int fds_to(const char *ns)
+{
+    int n = 0;
+    DIR *d = opendir("/proc/self/fd");
+    assert_non_null(d);
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        char p[300], l[64] = "";
+        snprintf(p, sizeof p, "/proc/self/fd/%s", de->d_name);
+        ssize_t k = readlink(p, l, sizeof l - 1);
+        if (k > 0 && !strcmp(l, ns))
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
 static void isolation_and_cgroup(void **st)
 {
     (void)st;
@@ -99,6 +119,13 @@ static void isolation_and_cgroup(void **st)
     assert_string_equal(s.status, "ok");
     assert_string_equal(s.pid, "1");
     assert_string_equal(s.hostname, "vcbench");
+    /* Its own network namespace, made for it (lo only). */
+    char host_net[64] = "";
+    ssize_t n3 = readlink("/proc/self/ns/net", host_net, sizeof host_net - 1);
+    assert_true(n3 > 0);
+    assert_true(!strncmp(s.netns, "net:[", 5));
+    assert_string_not_equal(s.netns, host_net);
+    assert_string_equal(s.ifaces, "lo");
     char want[16];
     snprintf(want, sizeof want, "%d", cfg.pin.nwork);
     assert_string_equal(s.cpus, want);
@@ -108,6 +135,8 @@ static void isolation_and_cgroup(void **st)
     assert_true(has_cpu);
     env_container.stop(state, &inst);
     assert_false(cgroup_exists("vcbench.itct.1"));
+    /* The harness holds no reference to that namespace any more. */
+    assert_int_equal(fds_to(s.netns), 0);
 }
 
 /* The same wl does the same work: the checksum matches the native run. */

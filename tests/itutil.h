@@ -10,7 +10,7 @@
 
 /* What the stream said. */
 struct seen {
-    char pid[16], cpus[16], hostname[64], status[16], crc[16];
+    char pid[16], cpus[16], hostname[64], status[16], crc[16], netns[64], ifaces[128];
     int lines;
 };
 
@@ -23,10 +23,13 @@ static inline int seen_line(void *arg, const char *line, uint64_t t)
         return 0;
     s->lines++;
     const char *v;
+#define SEEN_GET(f) snprintf(s->f, sizeof s->f, "%s", (v = proto_get(&pl, #f)) ? v : "")
     if (!strcmp(pl.kind, "info")) {
-        snprintf(s->pid, sizeof s->pid, "%s", proto_get(&pl, "pid"));
-        snprintf(s->cpus, sizeof s->cpus, "%s", proto_get(&pl, "cpus"));
-        snprintf(s->hostname, sizeof s->hostname, "%s", proto_get(&pl, "hostname"));
+        SEEN_GET(pid);
+        SEEN_GET(cpus);
+        SEEN_GET(hostname);
+        SEEN_GET(netns);
+        SEEN_GET(ifaces);
     } else if (!strcmp(pl.kind, "check") && (v = proto_get(&pl, "name")) && !strcmp(v, "int_crc32")) {
         snprintf(s->crc, sizeof s->crc, "%s", proto_get(&pl, "value"));
     } else if (!strcmp(pl.kind, "end")) {

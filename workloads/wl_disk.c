@@ -15,7 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <linux/fs.h>
+#include <sys/mount.h>  /* BLKSSZGET, BLKGETSIZE64 (glibc and musl) */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>

@@ -3,7 +3,9 @@
 #include "wl.h"
 #include "../harness/proto.h"
 
+#include <net/if.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 static int startup_run(int argc, char **argv, FILE *out)
@@ -17,7 +19,20 @@ static int startup_run(int argc, char **argv, FILE *out)
     snprintf(pid, sizeof pid, "%d", (int)getpid());
     snprintf(ncpu, sizeof ncpu, "%d", wl_ncpus());
     gethostname(host, sizeof host - 1);
-    proto_emit(out, "info", "pid", pid, "cpus", ncpu, "hostname", host, (char *)NULL);
+    /* The network namespace and the interfaces in it ("lo" alone in a
+     * fresh one). */
+    char netns[64] = "", ifaces[128] = "";
+    ssize_t n = readlink("/proc/self/ns/net", netns, sizeof netns - 1);
+    netns[n > 0 ? n : 0] = 0;
+    struct if_nameindex *ifs = if_nameindex();
+    for (struct if_nameindex *i = ifs; i && i->if_name; i++) {
+        size_t used = strlen(ifaces);
+        snprintf(ifaces + used, sizeof ifaces - used, "%s%s", used ? "," : "", i->if_name);
+    }
+    if (ifs)
+        if_freenameindex(ifs);
+    proto_emit(out, "info", "pid", pid, "cpus", ncpu, "hostname", host, "netns", netns, "ifaces", ifaces,
+               (char *)NULL);
     return 0;
 }
 
