@@ -83,6 +83,6 @@ done
 
 echo
 echo "latency curve (ns per dependent load) and the caches hwloc reports:"
-lstopo-no-graphics --only cache 2>/dev/null | sed 's/^/  /' | sort -u || true
+lstopo-no-graphics --no-io --of console 2>/dev/null | grep -o 'L[0-9][di]* L#0 ([^)]*)' | sed 's/ L#0//; s/^/  /' | sort -u || true
 "$WL" mem --part lat --size 128M --accesses 1M |
     awk '$1 == "vcb1" && $2 == "metric" { sub("name=lat_", "", $3); sub("value=", "", $6); printf "  %-6s %8.2f ns\n", $3, $6 }'

@@ -65,7 +65,12 @@ un=$(median < "$tmp/unshare.ms")
 awk -v n="$(wc -l < "$tmp/unshare.ms")" -v t="$un" -v b="$base_total" \
     'BEGIN { printf "%-12s %5d %12s %12.3f %14.2f\n", "unshare(1)", n, "-", t, t / b }'
 echo
-awk -v b="$base_total" 'BEGIN { printf "vcbench container p50 total %.3f ms (goal <= 1.5 ms): %s\n", b, (b <= 1.5) ? "met" : "NOT met" }'
+# The goal is launch call to the exit of wl: the `end` line it writes just
+# before exit_group (exit_ms). total_ms adds reaping it and removing the
+# cgroup, and is what the peers are compared on.
+awk -v x="$base_exit" -v b="$base_total" 'BEGIN {
+    printf "vcbench container p50 launch->exit %.3f ms (goal <= 1.5 ms): %s; to torn down %.3f ms\n",
+           x, (x <= 1.5) ? "met" : "NOT met", b }'
 crun=$(col oci-crun total_ms | median)
 [ -n "$crun" ] && awk -v c="$crun" -v b="$base_total" \
     'BEGIN { printf "crun / vcbench container = %.1fx (goal >= 5x): %s\n", c / b, (c / b >= 5) ? "met" : "NOT met" }'

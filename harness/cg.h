@@ -36,8 +36,10 @@ int cg_detect(enum cg_version *v, struct vb_err *e);
 
 struct cg;
 
-/* Create cgroup `name` (top level, e.g. "vcbench.<run>.<seq>") in every
- * needed controller with limits l. 0, or -1 with nothing left behind. */
+/* Create cgroup `name` (e.g. "vcbench.<run>" or, under it,
+ * "vcbench.<run>/<seq>") in every needed controller with limits l. A
+ * parent made with the same cpus, mems and quota_us joins the same
+ * controllers. 0, or -1 with nothing left behind. */
 int cg_create(const char *name, const struct cg_limits *l, struct cg **out, struct vb_err *e);
 
 /* Move pid into the cgroup. 0 or -1. */

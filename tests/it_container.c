@@ -109,7 +109,7 @@ static void isolation_and_cgroup(void **st)
     ssize_t n2 = readlink(path, its_ns, sizeof its_ns - 1);
     if (n1 > 0 && n2 > 0)            /* it may already have exited: then the info line says it */
         assert_string_not_equal(self_ns, its_ns);
-    assert_true(cgroup_exists("vcbench.itct.1"));
+    assert_true(cgroup_exists("vcbench.itct/1"));
 
     struct seen s = { 0 };
     assert_int_equal(io_read_lines(inst.fd, io_now_ns() + 60000000000ull, seen_line, &s, &e), 0);
@@ -134,7 +134,7 @@ static void isolation_and_cgroup(void **st)
         has_cpu |= !strcmp(inst.extra[i].name, "env_cpu_time") && inst.extra[i].value > 0;
     assert_true(has_cpu);
     env_container.stop(state, &inst);
-    assert_false(cgroup_exists("vcbench.itct.1"));
+    assert_false(cgroup_exists("vcbench.itct/1"));
     /* The harness holds no reference to that namespace any more. */
     assert_int_equal(fds_to(s.netns), 0);
 }
@@ -183,8 +183,11 @@ static void memory_limit_kills(void **st)
             oom = inst.extra[i].value;
     assert_true(oom > 0);
     env_container.stop(st2, &inst);
+    assert_false(cgroup_exists("vcbench.itctoom/3"));
+    /* The run's parent cgroup lives as long as the prepared env. */
+    assert_true(cgroup_exists("vcbench.itctoom"));
     env_container.teardown(st2);
-    assert_false(cgroup_exists("vcbench.itctoom.3"));
+    assert_false(cgroup_exists("vcbench.itctoom"));
 }
 
 /* The disk workload writes the host file through the bind mount. */
@@ -235,8 +238,9 @@ static void broken_rootfs_fails_cleanly(void **st)
     struct env_inst inst = { .fd = -1 };
     assert_int_equal(env_container.launch(st2, &job, &inst, &e), -1);
     assert_non_null(strstr(e.msg, "exec /wl"));
-    assert_false(cgroup_exists("vcbench.itctbad.5"));
+    assert_false(cgroup_exists("vcbench.itctbad/5"));
     env_container.teardown(st2);
+    assert_false(cgroup_exists("vcbench.itctbad"));
 }
 
 int main(void)
