@@ -154,6 +154,11 @@ else
             [ "$n" -eq 1 ] && ok "$env ${m%%:*} ${m#*:}" || ko "$env ${m%%:*} ${m#*:}" "exit $rc, $n rows: $(tail -2 "$tmp/err")"
         done
     done
+    # The shared disk is attached only where the workload uses it: the
+    # guest loads its virtio modules for disk and for nothing else.
+    mods=$(awk -F, '$5 == "vm" && $10 == "guest_modules_ms" { print $6 }' "$out/raw.csv" 2>/dev/null | sort -u | tr '\n' ' ')
+    [ "$mods" = "disk " ] && ok "disk attached to disk workloads only" \
+        || ko "disk attached to disk workloads only" "guest_modules_ms rows for: '$mods'"
     left=$(nothing_left)
     [ -z "$left" ] && ok "nothing left after the matrix" || ko "nothing left after the matrix" "$left"
 fi
