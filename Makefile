@@ -47,7 +47,8 @@ FORCE:
 # installs it): a static glibc binary spends ~0.8 ms of every start on
 # this host in CPUID probes and page faults (1.95 ms vs 1.12 ms per
 # fork+exec+exit, measured), which would be charged to every environment's
-# start-up. The kernels are the same C either way. Evaluated late (=), so
+# start-up. The kernels are the same C either way (`make WL_CC=cc` builds a
+# glibc wl to compare). Evaluated late (=), so
 # the compiler setup.sh has just installed is the one used.
 WL_CC    = $(or $(shell command -v musl-gcc 2>/dev/null),$(CC))
 WL_BIN_OBJ := $(patsubst %.c,$(B)/wlbin/%.o,$(WL_SRC))
@@ -86,7 +87,10 @@ setup:
 
 # Each run gets its own directory (results are never overwritten);
 # results/latest points at the newest.
-run: setup all
+# The build runs after setup even under -j: setup may install the compilers
+# and libraries it needs (musl-gcc for wl among them).
+run: setup
+	@$(MAKE) --no-print-directory all
 	@out=results/run-$$(date -u +%Y%m%d-%H%M%S); \
 	$(B)/vcbench run --profile quick --out $$out && ln -sfn $$(basename $$out) results/latest && \
 	(cd $$out && $(abspath $(B))/vcbench report . > REPORT.md) && \

@@ -113,9 +113,12 @@ int cg_detect(enum cg_version *v, struct vb_err *e)
     return 0;
 }
 
-/* v2: libcgroup 2.0.2 enables controllers from the first path component
- * down, never in the root's subtree_control, so a top-level group would get
- * none. Make sure the root delegates what we need (a no-op when it does). */
+/* v2: make sure the root delegates cpuset, cpu and memory before the first
+ * group is made (a no-op when it does), with an error that names the file
+ * when it cannot. libcgroup 2.0.2 also enables each controller in the
+ * subtree_control of every ancestor of the group it creates (the run's
+ * parent for a launch's group), but reports a refusal only as a generic
+ * failure. */
 static int v2_enable_root(struct vb_err *e)
 {
     char *mnt = NULL;

@@ -200,6 +200,7 @@ static void *worker_main(void *arg)
         seen = r;
         clock_gettime(CLOCK_MONOTONIC, &w->t0);
         w->net_fd = -1;
+        w->what = NULL;
         int rc = ns_make(w);
         w->err = errno;
         if (rc < 0 && w->net_fd >= 0) {
@@ -257,8 +258,8 @@ static int child_steps(struct ct_child *k)
     struct container *c = k->c;
     clock_gettime(CLOCK_MONOTONIC, &k->start);
     /* It stays on the harness CPU (the parent is suspended, the CPU is
-     * free) while the cgroup thread works on the workload CPU; joining the
-     * cpuset moves it there before exec. */
+     * free) while the namespace thread works on the workload CPU; joining
+     * the cpuset moves it there before exec. */
     /* The harness turns SIGINT into a flag and ignores SIGPIPE; wl must not. */
     struct sigaction dfl = { .sa_handler = SIG_DFL };
     if (sigaction(SIGINT, &dfl, NULL) < 0 || sigaction(SIGTERM, &dfl, NULL) < 0 ||
@@ -297,9 +298,12 @@ static int child_steps(struct ct_child *k)
     n += fmt_uint(path + n, (unsigned)c->w.net_fd);
     path[n] = 0;
     int nfd = open(path, O_RDONLY | O_CLOEXEC);
-    if (nfd < 0 || setns(nfd, CLONE_NEWNET) < 0)
+    if (nfd < 0)
         return S_NET;
+    int rc = setns(nfd, CLONE_NEWNET);
     close(nfd);
+    if (rc < 0)
+        return S_NET;
     /* Into the cgroup before anything of wl runs. The paths are absolute
      * host paths: before pivot_root hides them. */
     for (int i = 0; i < k->ncg; i++) {
@@ -385,10 +389,11 @@ static int ct_prepare(const struct run_cfg *cfg, void **state, struct vb_err *e)
     c->null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
     c->stack = mmap(NULL, CT_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (c->w.host_fd < 0 || c->null_fd < 0 || c->stack == MAP_FAILED) {
+        int err = errno;
         if (c->stack == MAP_FAILED)
             c->stack = NULL;
         ct_teardown(c);
-        return vb_errf(e, VB_EFAIL, "cannot set up the container runtime: %s", strerror(errno));
+        return vb_errf(e, VB_EFAIL, "cannot set up the container runtime: %s", strerror(err));
     }
     if (pin_mask(cfg->pin.work, &c->cpus) < 0) {
         ct_teardown(c);
@@ -437,9 +442,10 @@ static int ct_prepare(const struct run_cfg *cfg, void **state, struct vb_err *e)
         ct_teardown(c);
         return -1;
     }
-    if (pthread_create(&c->w.th, NULL, worker_main, &c->w) != 0) {
+    int prc = pthread_create(&c->w.th, NULL, worker_main, &c->w);
+    if (prc != 0) {
         ct_teardown(c);
-        return vb_errf(e, VB_EFAIL, "cannot start the namespace thread");
+        return vb_errf(e, VB_EFAIL, "cannot start the namespace thread: %s", strerror(prc));
     }
     c->w.started = 1;
     *state = c;
@@ -522,13 +528,14 @@ static int ct_launch(void *state, const struct env_job *job, struct env_inst *in
     if (ci->pid < 0) {
         ci->pid = 0;
         vb_errf(e, VB_EHOST, "clone with new namespaces failed: %s; the kernel must allow pid, mount, "
-                "uts, ipc and net namespaces", strerror(clone_err));
+                "uts and ipc namespaces", strerror(clone_err));
         goto fail;
     }
     if (k.fail_step >= 0) {
         const char *step = k.fail_step == S_NET && w->what ? w->what
                            : k.fail_step <= S_EXEC ? step_names[k.fail_step] : "?";
-        vb_errf(e, VB_EHOST, "container set-up failed at '%s': %s", step, strerror(k.fail_err));
+        vb_errf(e, VB_EHOST, "container set-up failed at '%s': %s%s", step, strerror(k.fail_err),
+                k.fail_step == S_NET ? "; the kernel must allow network namespaces" : "");
         goto fail;
     }
     close(out[1]);

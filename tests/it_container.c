@@ -69,10 +69,6 @@ static int cgroup_exists(const char *name)
     return access(path, F_OK) == 0;
 }
 
-
-/* Own pid namespace (wl is pid 1 inside, another pid outside), its own
- * hostname, only the chosen CPUs, inside its cgroup while it runs, and the
- * cgroup gone afterwards. */
 /* How many of our fds point at the given namespace ("net:[...]"). */
 static int fds_to(const char *ns)
 {
@@ -91,6 +87,9 @@ static int fds_to(const char *ns)
     return n;
 }
 
+/* Own pid namespace (wl is pid 1 inside, another pid outside), its own
+ * hostname and network namespace (lo only), only the chosen CPUs, inside
+ * its cgroup while it runs, and the cgroup gone afterwards. */
 static void isolation_and_cgroup(void **st)
 {
     (void)st;

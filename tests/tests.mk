@@ -28,5 +28,6 @@ unit: all $(UNIT_BIN)
 integration: all $(IT_BIN)
 	@scripts/run-tests.sh $(IT_BIN)
 
-test: setup all $(UNIT_BIN) $(IT_BIN)
+test: setup
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(IT_BIN)
 	@scripts/run-tests.sh $(UNIT_BIN) $(IT_BIN) tests/cli.sh
