@@ -258,7 +258,7 @@ static void write_meta(const char *dir, const struct run_cfg *cfg, const struct 
     if (slash)
         *slash = '\0';
     struct hostinfo hi;
-    hostinfo_get(&hi, kdir[0] ? kdir : NULL);
+    hostinfo_get(&hi, kdir[0] ? kdir : NULL, cfg->wl_path);
     json_kv(f, 0, "cpu_model", hi.cpu_model);
     fprintf(f, ",\"host_mem_mib\":%lu", hi.mem_mib);
     json_kv(f, 0, "host_kernel", hi.host_kernel);
@@ -272,6 +272,7 @@ static void write_meta(const char *dir, const struct run_cfg *cfg, const struct 
     json_kv(f, 0, "accel", cfg->accel);
     json_kv(f, 0, "accel_reason", accel_why);
     json_kv(f, 0, "wl_sha256", sha);
+    json_kv(f, 0, "wl_build", hi.wl_build);
     json_kv(f, 0, "profile", profile);
     json_kv(f, 0, "cpus_workload", cfg->pin.work);
     json_kv(f, 0, "cpus_harness", cfg->pin.harness);

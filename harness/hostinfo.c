@@ -46,7 +46,7 @@ static void file_line(const char *path, const char *key, char *out, size_t n)
     fclose(f);
 }
 
-void hostinfo_get(struct hostinfo *h, const char *kernel_dir)
+void hostinfo_get(struct hostinfo *h, const char *kernel_dir, const char *wl_path)
 {
     memset(h, 0, sizeof *h);
     file_line("/proc/cpuinfo", "model name", h->cpu_model, sizeof h->cpu_model);
@@ -79,4 +79,9 @@ void hostinfo_get(struct hostinfo *h, const char *kernel_dir)
     q = strstr(line, "version ");
     snprintf(h->crun, sizeof h->crun, "%s", q ? q + 8 : line);
     snprintf(h->commit, sizeof h->commit, "%s", VCB_COMMIT);
+    if (wl_path && !strchr(wl_path, '\'')) {
+        char cmd[4200];
+        snprintf(cmd, sizeof cmd, "'%s' --version 2>/dev/null", wl_path);
+        first_line(cmd, h->wl_build, sizeof h->wl_build);
+    }
 }

@@ -15,9 +15,10 @@ struct hostinfo {
     char runc[64];
     char crun[64];
     char commit[48];           /* vcbench's git commit (build time) */
+    char wl_build[64];         /* `wl --version`: version, linkage, libc */
 };
 
-/* Fill h; unknown fields are "" (or 0). kernel_dir may be NULL. */
-void hostinfo_get(struct hostinfo *h, const char *kernel_dir);
+/* Fill h; unknown fields are "" (or 0). kernel_dir and wl_path may be NULL. */
+void hostinfo_get(struct hostinfo *h, const char *kernel_dir, const char *wl_path);
 
 #endif

@@ -191,7 +191,8 @@ int mdreport_write(FILE *f, const char *dir, struct vb_err *e)
     fprintf(f, "| runc | %s |\n", J("runc_version"));
     fprintf(f, "| crun | %s |\n", J("crun_version"));
     fprintf(f, "| vcbench commit | %s |\n", J("vcbench_commit"));
-    fprintf(f, "| wl sha256 | `%s` |\n", J("wl_sha256"));
+    const char *wlb = J("wl_build");            /* absent in runs before it was recorded */
+    fprintf(f, "| wl | %s%ssha256 `%s` |\n", wlb, *wlb ? ", " : "", J("wl_sha256"));
 
     fputs("\n## Method\n\n", f);
     fprintf(f, "- **Pinning** (hwloc): %s. The container's cpuset, the guest's `<vcpupin>` and the native "

@@ -92,6 +92,10 @@ else
             [ "$n" -eq 2 ] && ok "ok rows for $env" || ko "ok rows for $env" "$n int_time rows"
         done
         [ -s "$out/order.csv" ] && [ -s "$out/run.json" ] && ok "order.csv and run.json" || ko "order.csv and run.json" "missing"
+        # The build of wl (linkage and libc) is recorded with the run.
+        want=$("$W" --version)
+        grep -q "\"wl_build\":\"$want\"" "$out/run.json" && ok "wl build in run.json ($want)" ||
+            ko "wl build in run.json" "want '$want'"
         [ -s "$out/summary.csv" ] && [ -s "$out/summary.json" ] && [ -s "$out/plots/overhead_cpu.png" ] &&
             [ -s "$out/plots/overhead_cpu.svg" ] && ok "summary and charts after a run" ||
             ko "summary and charts after a run" "$(ls "$out" "$out/plots" 2>&1 | tr '\n' ' ')"

@@ -132,7 +132,7 @@ static void report_from_fixture(void **st)
     fclose(f);
     const char *must[] = { "# vcbench report", "TCG, QEMU's software emulation", "## Host", "Fixture CPU 3000",
                            "6.1.0-fixture", "| cgroups | v2 |", "## Versions", "| libvirt | 9.0.0",
-                           "abc1234", "## Method", "seed 1", "## Results", "### cpu", "**2.1x**",
+                           "abc1234", "| wl | wl 1.0, static, musl, sha256 `0000", "## Method", "seed 1", "## Results", "### cpu", "**2.1x**",
                            "| int_time (s, lower better) | vm | 3 | 2.1 |", "1 failed", "## Caveats",
                            "## Reproduce", "--seed 1" };
     for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)

@@ -9,7 +9,8 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: wl <workload> [--option value]...\n"
-               "       wl init [--modules] <workload> [--option value]...   (guest init role)\n\n"
+               "       wl init [--modules] <workload> [--option value]...   (guest init role)\n"
+               "       wl --version\n\n"
                "Prints result lines of the vcb1 protocol (see README.md) on stdout.\n\n"
                "workloads:\n");
     for (int i = 0, n = wl_count(); i < n; i++)
@@ -25,6 +26,16 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        /* The libc is part of what a start-up figure means (README, "What
+         * it runs"); recorded in run.json and REPORT.md. */
+#ifdef __GLIBC__
+        printf("wl %s, static, glibc %d.%d\n", WL_VERSION, __GLIBC__, __GLIBC_MINOR__);
+#else
+        printf("wl %s, static, musl\n", WL_VERSION);   /* musl defines no macro of its own */
+#endif
         return 0;
     }
     if (strcmp(argv[1], "init") == 0)
