@@ -121,9 +121,9 @@ struct ct_inst {
 };
 
 static const char *const step_names[] = {
-    "enter network namespace", "join cgroup", "signal reset", "make / private", "bind rootfs", "mount /dev tmpfs", "create /dev node",
-    "mount /proc", "bind disk file", "remount root read-only", "pivot_root", "detach old root",
-    "set hostname", "unshare cgroup namespace",
+    "enter network namespace", "join cgroup", "signal reset", "make / private", "bind rootfs",
+    "mount /dev tmpfs", "create /dev node", "mount /proc", "bind disk file", "remount root read-only",
+    "pivot_root", "detach old root", "set hostname", "unshare cgroup namespace",
     "drop bounding capabilities", "set capabilities", "set no_new_privs", "redirect stdio", "exec /wl",
 };
 enum { S_NET, S_JOIN, S_SIG, S_PRIV, S_BIND, S_DEV, S_NODE, S_PROC, S_DISK, S_RO, S_PIVOT, S_UMOUNT, S_HOST,
