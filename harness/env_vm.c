@@ -17,9 +17,10 @@
  * What libvirt itself costs (libvirt 9.0, QEMU 7.2, read from its debug
  * log): virDomainCreateXML ~0.7 s under TCG here, of which ~0.45 s is
  * libvirt reading back the guest CPU's ~400 feature flags with one QMP
- * qom-get each (QEMU's monitor reads commands a byte at a time, ~1 ms per
- * command on this host) - no domain XML setting avoids it, as libvirt
- * always gives x86 guests a CPU model. At the end, libvirt polls QEMU's
+ * qom-get each (398 counted with strace; QEMU's monitor thread reads a
+ * command one byte per recvmsg with ~7 system calls per byte, ~1.4 ms per
+ * command on this host, whichever CPU libvirt's side runs on) - no domain
+ * XML setting avoids it, as libvirt always gives x86 guests a CPU model. At the end, libvirt polls QEMU's
  * exit every 200 ms (virProcessKillPainfully), so vm_destroy_ms is ~210 ms
  * however fast the guest powers off.
  *
