@@ -147,6 +147,31 @@ static void figure(FILE *f, const char *dir, const char *name, const char *capti
     fprintf(f, "![%s](%s)\n\n*%s* ([SVG](%s/plots/%s.svg))\n\n", caption, path, caption, dir, name);
 }
 
+/* STREAM wants arrays of at least 4x the last-level cache; when the memory
+ * limit capped them below that (or the host claims a cache larger than it
+ * has, as VMs do), say so next to the figures. */
+static void mem_caveat(FILE *f, const struct summary *s, const char *run)
+{
+    unsigned long long llc = 0, size = 0;
+    const char *lv[] = { "l2", "l3", "l4" };
+    for (int i = 0; i < 3; i++) {
+        unsigned long long v = strtoull(jv(run, lv[i]), NULL, 10);
+        if (v > llc)
+            llc = v;
+    }
+    for (int i = 0; i < s->n && !size; i++) {
+        const char *p = s->g[i].params ? strstr(s->g[i].params, "size=") : NULL;
+        if (!strcmp(s->g[i].workload, "mem") && p && (p == s->g[i].params || p[-1] == ';'))
+            size = strtoull(p + 5, NULL, 10);
+    }
+    if (!llc || !size || size >= 4 * llc)
+        return;
+    fprintf(f, "- The memory arrays were %llu MiB each, less than 4x the last-level cache hwloc reports (%llu MiB): "
+               "vcbench caps them so the three arrays fit in 60%% of the memory limit (`--set mem.size=` "
+               "overrides). Virtual machines often report caches larger than they have; the latency curve "
+               "shows where the real last level ends.\n", size >> 20, llc >> 20);
+}
+
 int mdreport_write(FILE *f, const char *dir, struct vb_err *e)
 {
     char path[PATH_MAX];
@@ -252,6 +277,7 @@ int mdreport_write(FILE *f, const char *dir, struct vb_err *e)
     fputs("- The disk workload bypasses page caches everywhere: O_DIRECT on the same host file natively and in "
           "containers (bind mount), O_DIRECT on a virtio-blk disk backed by that file with `cache='none' "
           "io='native'` in the guest.\n", f);
+    mem_caveat(f, &s, run);
 
     fputs("\n## Reproduce\n\n```sh\nmake run        # installs, builds, runs the quick profile into results/<date>/\n", f);
     /* The environments are the ones the data holds, in table order. */
