@@ -7,6 +7,7 @@
 #include "domxml.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* Paths and the command line come from the user: escape them. */
 static void esc(FILE *f, const char *s)
@@ -102,6 +103,73 @@ int domxml_write(FILE *f, const struct domxml *d)
           "  </devices>\n"
           "</domain>\n", f);
     return ferror(f) ? -1 : 0;
+}
+
+/* The guest kernel command line (measured under TCG on the development
+ * host, plain QEMU, pc + qboot, 1 GiB, 5 interleaved boots per variant,
+ * launch -> `vcb1 ready` p50; see README "The guest" and bench/vm_boot.sh):
+ *
+ *   quiet loglevel=0         printing to an emulated UART costs ~0.1 ms/char
+ *   tsc=reliable no_timer_check, random.trust_cpu=on
+ *                            no clocksource watchdog/timer checks, no wait
+ *                            for entropy
+ *   i8042.noaux/nomux/nopnp/dumbkbd   no PS/2 probing (the guest has none)
+ *   cryptomgr.notests        -390 ms: the boot-time self-tests of every
+ *                            built-in crypto algorithm (late_initcall)
+ *   ipv6.disable=1           -190 ms: the guest has no network at all
+ *   initcall_blacklist=...   -190 ms together: kprobes and kprobe events
+ *                            (unused), the KDF self-test, the built-in X.509
+ *                            key list (only module signature checks use it:
+ *                            Debian does not enforce them, our modules still
+ *                            load, the kernel notes "tainted")
+ *   rodata=off               -125 ms: skips making kernel text read-only and
+ *                            the W+X page-table walk (CONFIG_DEBUG_WX);
+ *                            protection only, no effect on user code
+ *   all together: ready 1970 -> 1455 ms, guest uptime at init 1705 -> 1073.
+ *   nolapic_timer            -224 ms (TCG, one vCPU only; 8 interleaved
+ *                            boots each, guest uptime at init 1259 -> 1035):
+ *                            TCG has no TSC-deadline timer, so the kernel
+ *                            spends ~0.1 s of guest time calibrating the
+ *                            local APIC timer; without it the one CPU ticks
+ *                            from the (equally emulated) HPET. Not with
+ *                            several vCPUs (their ticks would become
+ *                            broadcast IPIs) and not on KVM (TSC-deadline:
+ *                            no calibration, and an in-kernel LAPIC). The
+ *                            workload does not notice: cpu in the guest,
+ *                            15 runs each, int_time 0.176 vs 0.178 s,
+ *                            fp_time 0.367 vs 0.371 s (with vs without).
+ *
+ * Tried and not kept: pci=lastbus=0 (no gain on 'pc'; on q35 it hides
+ * devices behind pcie-root-ports), mitigations=off (no gain at boot, and it
+ * would change what the workload measures), acpi=off (-170 ms, but the
+ * guest then cannot power off and halts instead), blacklisting
+ * cubictcp_register (its 40 ms are vmlinux BTF parsing, which the next
+ * kfunc user then pays), -cpu max (slower: more alternatives to patch),
+ * ACPI PCI hotplug off for the root bus and bridges (`<target
+ * hotplug='off'/>` on pci-root; 1165-1182 ms guest uptime at init against
+ * 1165 ms without, 12 interleaved boots each: no gain).
+ * Machine and firmware (same protocol, shuffled order): pc 1537 ms vs q35
+ * 1550 ms (equal within noise; pc puts virtio-blk on bus 0, no root ports),
+ * qboot 1537 ms vs SeaBIOS 1714 ms; microvm is refused by libvirt 9.0 ("No
+ * PCI buses available").
+ * Everything after "--" is wl's: the kernel passes it to init. */
+#define CMDLINE_BASE "console=ttyS0 quiet loglevel=0 panic=-1 rdinit=/wl tsc=reliable no_timer_check " \
+                   "i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd random.trust_cpu=on " \
+                   "cryptomgr.notests ipv6.disable=1 rodata=off initcall_blacklist=init_kprobes," \
+                   "init_kprobe_trace,crypto_kdf108_init,load_system_certificate_list"
+
+int domxml_cmdline(char *out, size_t n, int kvm, int vcpus, const char *workload, int argc, char *const argv[],
+                   int disk)
+{
+    size_t len = (size_t)snprintf(out, n, "%s%s -- init%s %s", CMDLINE_BASE,
+                                  !kvm && vcpus == 1 ? " nolapic_timer" : "", disk ? " --modules" : "", workload);
+    for (int i = 0; i < argc && len < n; i++) {
+        const char *a = disk && !strcmp(argv[i], "@disk") ? "/dev/vda" : argv[i];
+        if (strpbrk(a, " \t\n\"") || !*a)
+            return -1;
+        len += (size_t)snprintf(out + len, n - len, " %s", a);
+    }
+    return len < n ? 0 : -1;
 }
 
 char *domxml_string(const struct domxml *d)

@@ -31,4 +31,13 @@ int domxml_write(FILE *f, const struct domxml *d);
 /* The same into a malloc'd string (NULL on error). */
 char *domxml_string(const struct domxml *d);
 
+#define DOMXML_CMDLINE_MAX 2048 /* x86 COMMAND_LINE_SIZE */
+
+/* The guest kernel command line: the boot options (see domxml.c for what
+ * each saves), then after "--" wl's init arguments: `init [--modules]
+ * <workload> <args>`, with "@disk" as /dev/vda when disk is set. Returns 0,
+ * or -1 when an argument has a space or quote or it does not fit in n. */
+int domxml_cmdline(char *out, size_t n, int kvm, int vcpus, const char *workload, int argc, char *const argv[],
+                   int disk);
+
 #endif

@@ -7,7 +7,7 @@
  * the runner drops warm-up rows and the first launch is a warm-up).
  *
  * Boot path (measured under TCG here, see README "The guest" and
- * VM_CMDLINE below): direct kernel boot of Debian's uncompressed vmlinux
+ * the command line in domxml.c): direct kernel boot of Debian's uncompressed vmlinux
  * through its PVH entry, the 'pc' machine with qboot as firmware, an
  * initramfs whose /wl is init, and a command line that skips work this
  * guest never needs. wl reports on ttyS0; QEMU connects the serial port to
@@ -54,47 +54,6 @@
 
 #define VM_FIRMWARE "/usr/share/qemu/qboot.rom"
 #define VM_QEMU "/usr/bin/qemu-system-x86_64"
-/* The guest kernel command line (measured under TCG on the development
- * host, plain QEMU, pc + qboot, 1 GiB, 5 interleaved boots per variant,
- * launch -> `vcb1 ready` p50; see README "The guest" and bench/vm_boot.sh):
- *
- *   quiet loglevel=0         printing to an emulated UART costs ~0.1 ms/char
- *   tsc=reliable no_timer_check, random.trust_cpu=on
- *                            no clocksource watchdog/timer checks, no wait
- *                            for entropy
- *   i8042.noaux/nomux/nopnp/dumbkbd   no PS/2 probing (the guest has none)
- *   cryptomgr.notests        -390 ms: the boot-time self-tests of every
- *                            built-in crypto algorithm (late_initcall)
- *   ipv6.disable=1           -190 ms: the guest has no network at all
- *   initcall_blacklist=...   -190 ms together: kprobes and kprobe events
- *                            (unused), the KDF self-test, the built-in X.509
- *                            key list (only module signature checks use it:
- *                            Debian does not enforce them, our modules still
- *                            load, the kernel notes "tainted")
- *   rodata=off               -125 ms: skips making kernel text read-only and
- *                            the W+X page-table walk (CONFIG_DEBUG_WX);
- *                            protection only, no effect on user code
- *   all together: ready 1970 -> 1455 ms, guest uptime at init 1705 -> 1073.
- *
- * Tried and not kept: pci=lastbus=0 (no gain on 'pc'; on q35 it hides
- * devices behind pcie-root-ports), mitigations=off (no gain at boot, and it
- * would change what the workload measures), acpi=off (-170 ms, but the
- * guest then cannot power off and halts instead), blacklisting
- * cubictcp_register (its 40 ms are vmlinux BTF parsing, which the next
- * kfunc user then pays), -cpu max (slower: more alternatives to patch),
- * ACPI PCI hotplug off for the root bus and bridges (`<target
- * hotplug='off'/>` on pci-root; 1165-1182 ms guest uptime at init against
- * 1165 ms without, 12 interleaved boots each: no gain).
- * Machine and firmware (same protocol, shuffled order): pc 1537 ms vs q35
- * 1550 ms (equal within noise; pc puts virtio-blk on bus 0, no root ports),
- * qboot 1537 ms vs SeaBIOS 1714 ms; microvm is refused by libvirt 9.0 ("No
- * PCI buses available").
- * Everything after "--" is wl's: the kernel passes it to init. */
-#define VM_CMDLINE "console=ttyS0 quiet loglevel=0 panic=-1 rdinit=/wl tsc=reliable no_timer_check " \
-                   "i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd random.trust_cpu=on " \
-                   "cryptomgr.notests ipv6.disable=1 rodata=off initcall_blacklist=init_kprobes," \
-                   "init_kprobe_trace,crypto_kdf108_init,load_system_certificate_list"
-#define CMDLINE_MAX 2048       /* x86 COMMAND_LINE_SIZE */
 /* wl's end line is followed by sync + power-off, which takes ~20 ms under
  * TCG; a guest still running this long after it is destroyed (halted
  * instead of powering off, or hung). */
@@ -463,21 +422,6 @@ static const char *vm_firmware(void)
     return access(VM_FIRMWARE, R_OK) == 0 ? VM_FIRMWARE : NULL;
 }
 
-/* The kernel command line: fixed options, then wl's own argv after "--"
- * (the kernel hands everything after it to init). */
-static int cmdline_build(const struct env_job *job, char *out, size_t n)
-{
-    size_t len = (size_t)snprintf(out, n, "%s -- init%s %s", VM_CMDLINE, job->disk ? " --modules" : "",
-                                  job->workload);
-    for (int i = 0; i < job->argc && len < n; i++) {
-        const char *a = job->disk && !strcmp(job->argv[i], "@disk") ? "/dev/vda" : job->argv[i];
-        if (strpbrk(a, " \t\n\"") || !*a)
-            return -1;
-        len += (size_t)snprintf(out + len, n - len, " %s", a);
-    }
-    return len < n ? 0 : -1;
-}
-
 static int serial_listen(struct vm_inst *vi, struct vb_err *e)
 {
     struct sockaddr_un a = { .sun_family = AF_UNIX };
@@ -615,11 +559,12 @@ static int vm_launch(void *state, const struct env_job *job, struct env_inst *in
     snprintf(vi->name, sizeof vi->name, "vcbench-%s-%d", cfg->run_id, job->seq);
     snprintf(vi->sock, sizeof vi->sock, "%s/s%d.sock", cfg->run_dir, job->seq);
 
-    char cmdline[CMDLINE_MAX];
-    if (cmdline_build(job, cmdline, sizeof cmdline) < 0) {
+    char cmdline[DOMXML_CMDLINE_MAX];
+    if (domxml_cmdline(cmdline, sizeof cmdline, !strcmp(cfg->accel, "kvm"), cfg->vcpus > 0 ? cfg->vcpus : 1,
+                       job->workload, job->argc, job->argv, job->disk != NULL) < 0) {
         inst_free(v, vi);
         return vb_errf(e, VB_EUSAGE, "workload arguments do not fit the guest kernel command line "
-                       "(no spaces or quotes, %d bytes in all)", CMDLINE_MAX);
+                       "(no spaces or quotes, %d bytes in all)", DOMXML_CMDLINE_MAX);
     }
     char cpus[DOMXML_VCPUS_MAX][16];
     struct domxml d = { .name = vi->name, .kvm = !strcmp(cfg->accel, "kvm"), .machine = "pc",

@@ -113,11 +113,43 @@ static void incomplete_refused(void **st)
     assert_null(domxml_string(&d));
 }
 
+/* The kernel command line: wl's arguments after "--", the disk as
+ * /dev/vda with its modules, and the TCG-only boot options only where
+ * they are safe (one vCPU, not KVM). */
+static void kernel_cmdline(void **st)
+{
+    (void)st;
+    char out[DOMXML_CMDLINE_MAX];
+    char *cpu[] = { "--threads", "0" };
+    assert_int_equal(domxml_cmdline(out, sizeof out, 0, 1, "cpu", 2, cpu, 0), 0);
+    assert_non_null(strstr(out, "rdinit=/wl "));
+    assert_non_null(strstr(out, " nolapic_timer -- init cpu --threads 0"));
+    assert_int_equal(strlen(strstr(out, " -- ")), strlen(" -- init cpu --threads 0"));
+    assert_int_equal(domxml_cmdline(out, sizeof out, 1, 1, "cpu", 2, cpu, 0), 0);     /* KVM */
+    assert_null(strstr(out, "nolapic_timer"));
+    assert_int_equal(domxml_cmdline(out, sizeof out, 0, 2, "cpu", 2, cpu, 0), 0);     /* 2 vCPUs */
+    assert_null(strstr(out, "nolapic_timer"));
+
+    char *disk[] = { "--file", "@disk", "--bs", "4K" };
+    assert_int_equal(domxml_cmdline(out, sizeof out, 0, 1, "disk", 4, disk, 1), 0);
+    assert_non_null(strstr(out, " -- init --modules disk --file /dev/vda --bs 4K"));
+    assert_int_equal(domxml_cmdline(out, sizeof out, 0, 1, "disk", 4, disk, 0), 0);   /* no disk attached */
+    assert_non_null(strstr(out, " -- init disk --file @disk --bs 4K"));
+
+    char *bad[] = { "--file", "a b" }, *quote[] = { "x\"y" }, *empty[] = { "" };
+    assert_int_equal(domxml_cmdline(out, sizeof out, 0, 1, "disk", 2, bad, 0), -1);
+    assert_int_equal(domxml_cmdline(out, sizeof out, 0, 1, "disk", 1, quote, 0), -1);
+    assert_int_equal(domxml_cmdline(out, sizeof out, 0, 1, "disk", 1, empty, 0), -1);
+    char small[64];
+    assert_int_equal(domxml_cmdline(small, sizeof small, 0, 1, "cpu", 2, cpu, 0), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
         cmocka_unit_test(kvm_guest), cmocka_unit_test(tcg_guest_with_disk), cmocka_unit_test(seabios_no_pinning),
         cmocka_unit_test(system_libvirtd_runs_as_root), cmocka_unit_test(escaping), cmocka_unit_test(incomplete_refused),
+        cmocka_unit_test(kernel_cmdline),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }
