@@ -125,7 +125,8 @@ int domxml_write(FILE *f, const struct domxml *d)
  *   rodata=off               -125 ms: skips making kernel text read-only and
  *                            the W+X page-table walk (CONFIG_DEBUG_WX);
  *                            protection only, no effect on user code
- *   all together: ready 1970 -> 1455 ms, guest uptime at init 1705 -> 1073.
+ *   the options above together: ready 1970 -> 1455 ms, guest uptime at
+ *                            init 1705 -> 1073 ms.
  *   nolapic_timer            -224 ms (TCG, one vCPU only; 8 interleaved
  *                            boots each, guest uptime at init 1259 -> 1035):
  *                            TCG has no TSC-deadline timer, so the kernel
@@ -154,9 +155,9 @@ int domxml_write(FILE *f, const struct domxml *d)
  * PCI buses available").
  * Everything after "--" is wl's: the kernel passes it to init. */
 #define CMDLINE_BASE "console=ttyS0 quiet loglevel=0 panic=-1 rdinit=/wl tsc=reliable no_timer_check " \
-                   "i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd random.trust_cpu=on " \
-                   "cryptomgr.notests ipv6.disable=1 rodata=off initcall_blacklist=init_kprobes," \
-                   "init_kprobe_trace,crypto_kdf108_init,load_system_certificate_list"
+                     "i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd random.trust_cpu=on " \
+                     "cryptomgr.notests ipv6.disable=1 rodata=off initcall_blacklist=init_kprobes," \
+                     "init_kprobe_trace,crypto_kdf108_init,load_system_certificate_list"
 
 int domxml_cmdline(char *out, size_t n, int kvm, int vcpus, const char *workload, int argc, char *const argv[],
                    int disk)
