@@ -90,6 +90,7 @@ struct ns_worker {
 struct container {
     const struct run_cfg *cfg;
     struct cg *parent;         /* vcbench.<run>: every launch's cgroup is a child */
+    struct cg_limits lim;      /* every launch's cgroup limits (the run's) */
     struct ns_worker w;
     char fd_dir[40];           /* "/proc/<harness pid>/fd/" */
     int has_cgroupns;
@@ -433,11 +434,13 @@ static int ct_prepare(const struct run_cfg *cfg, void **state, struct vb_err *e)
      * whenever the first child cpuset appears: 2.4 ms per launch instead of
      * 0.05 ms here, measured. The CPU set is the children's (v1 needs it
      * in the parent first), no memory limit of its own. */
+    c->lim = (struct cg_limits){ .cpus = cfg->pin.work, .mems = cfg->pin.mems, .mem_bytes = cfg->mem_bytes,
+                                 .quota_us = cfg->cpu_quota_pct > 0 ? cfg->cpu_quota_pct * 1000 : 0,
+                                 .period_us = 100000 };
+    struct cg_limits pl = c->lim;
+    pl.mem_bytes = 0;
     char pname[128];
     snprintf(pname, sizeof pname, "vcbench.%s", cfg->run_id);
-    long quota = cfg->cpu_quota_pct > 0 ? cfg->cpu_quota_pct * 1000 : 0;
-    struct cg_limits pl = { .cpus = cfg->pin.work, .mems = cfg->pin.mems, .quota_us = quota,
-                            .period_us = 100000 };
     if (cg_create(pname, &pl, &c->parent, e) < 0) {
         ct_teardown(c);
         return -1;
@@ -505,10 +508,7 @@ static int ct_launch(void *state, const struct env_job *job, struct env_inst *in
     asked = 1;
     char name[128];
     snprintf(name, sizeof name, "vcbench.%s/%d", cfg->run_id, job->seq);
-    long quota = cfg->cpu_quota_pct > 0 ? cfg->cpu_quota_pct * 1000 : 0;
-    struct cg_limits lim = { .cpus = cfg->pin.work, .mems = cfg->pin.mems, .mem_bytes = cfg->mem_bytes,
-                             .quota_us = quota, .period_us = 100000 };
-    if ((k.ncg = cg_task_paths(name, &lim, paths, 4, e)) < 0 || cg_create(name, &lim, &ci->cg, e) < 0)
+    if ((k.ncg = cg_task_paths(name, &c->lim, paths, 4, e)) < 0 || cg_create(name, &c->lim, &ci->cg, e) < 0)
         goto fail;
     clock_gettime(CLOCK_MONOTONIC, &t_cg);
     if (pipe2(out, O_CLOEXEC) < 0) {

@@ -30,6 +30,7 @@ static inline int seen_line(void *arg, const char *line, uint64_t t)
         SEEN_GET(hostname);
         SEEN_GET(netns);
         SEEN_GET(ifaces);
+#undef SEEN_GET
     } else if (!strcmp(pl.kind, "check") && (v = proto_get(&pl, "name")) && !strcmp(v, "int_crc32")) {
         snprintf(s->crc, sizeof s->crc, "%s", proto_get(&pl, "value"));
     } else if (!strcmp(pl.kind, "end")) {
