@@ -15,29 +15,36 @@ ifneq ($(WERROR),)
 WARN    += -Werror
 endif
 B       := build
-PKGCFG  := libvirt hwloc libcgroup
-LIBS    := $(shell pkg-config --libs $(PKGCFG) 2>/dev/null || echo -lvirt -lhwloc -lcgroup) -lpthread -lm
+PKGCFG  := libvirt hwloc libcgroup json-c
+LIBS    := $(shell pkg-config --libs $(PKGCFG) 2>/dev/null || echo -lvirt -lhwloc -lcgroup -ljson-c) -lpthread -lm
+# Includes name their layer: "common/err.h", "env/env.h", "bench/opts.h".
+INCS    := -Iharness -I.
+CPPFLAGS += $(INCS) -MMD -MP
 
-SHARED_SRC  := harness/proto.c harness/units.c harness/diskfile.c
+# The harness is a library in layers, one folder each (harness/*/README
+# comments; scripts/check-layers.sh keeps includes pointing down):
+#   report -> analysis -> run -> env -> common
+# wl is built from workloads/ and the part of common/ it shares.
+SHARED_SRC  := harness/common/proto.c harness/common/units.c harness/common/diskfile.c harness/common/wlmeta.c
 WL_SRC      := $(wildcard workloads/*.c) $(SHARED_SRC)
-HARNESS_SRC := $(filter-out $(SHARED_SRC),$(wildcard harness/*.c))
+HARNESS_SRC := $(wildcard harness/*/*.c)
 BENCH_SRC   := $(wildcard bench/*.c)
 
-HARNESS_OBJ := $(patsubst %.c,$(B)/%.o,$(HARNESS_SRC) $(SHARED_SRC))
+HARNESS_OBJ := $(patsubst %.c,$(B)/%.o,$(HARNESS_SRC))
 BENCH_OBJ   := $(patsubst %.c,$(B)/%.o,$(BENCH_SRC))
 WL_OBJ      := $(patsubst %.c,$(B)/wlobj/%.o,$(WL_SRC))
 
-.PHONY: all setup run test unit integration report clean
+.PHONY: all setup run test unit integration report clean check-layers
 all: $(B)/vcbench $(B)/wl
 
-$(B)/%.o: %.c $(wildcard harness/*.h bench/*.h workloads/*.h)
+$(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN) $(DEFS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(DEFS) -c -o $@ $<
 
 # The commit goes into run.json and REPORT.md; rebuilt every time (cheap)
 # so it is never stale.
-$(B)/harness/hostinfo.o: DEFS := -DVCB_COMMIT='"$(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)"'
-$(B)/harness/hostinfo.o: FORCE
+$(B)/harness/run/hostinfo.o: DEFS := -DVCB_COMMIT='"$(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)"'
+$(B)/harness/run/hostinfo.o: FORCE
 .PHONY: FORCE
 FORCE:
 
@@ -52,21 +59,20 @@ FORCE:
 # the compiler setup.sh has just installed is the one used.
 WL_CC    = $(or $(shell command -v musl-gcc 2>/dev/null),$(CC))
 WL_BIN_OBJ := $(patsubst %.c,$(B)/wlbin/%.o,$(WL_SRC))
-WL_HDRS  := $(wildcard workloads/*.h harness/proto.h harness/units.h harness/diskfile.h)
 
-# Objects for libwl.a (linked into vcbench and the tests, with glibc).
-$(B)/wlobj/%.o: %.c $(WL_HDRS)
+# Objects for libwl.a (the workload kernels, linked into their unit tests).
+$(B)/wlobj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
 
 # Objects for the wl binary; the stamp rebuilds them when the compiler changes.
 $(B)/wlbin/cc.stamp: FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(WL_CC)' | cmp -s - $@ || echo '$(WL_CC)' > $@
 
-$(B)/wlbin/%.o: %.c $(WL_HDRS) $(B)/wlbin/cc.stamp
+$(B)/wlbin/%.o: %.c $(B)/wlbin/cc.stamp
 	@mkdir -p $(dir $@)
-	$(WL_CC) $(CFLAGS) $(WARN) -c -o $@ $<
+	$(WL_CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
 
 $(B)/wl: $(WL_BIN_OBJ)
 	$(WL_CC) -static -o $@ $^ -lpthread -lm
@@ -74,13 +80,16 @@ $(B)/wl: $(WL_BIN_OBJ)
 $(B)/libvcb.a: $(HARNESS_OBJ)
 	ar rcs $@ $^
 
-# The workload table (without wl's main) is linked into vcbench too, so the
-# harness validates workload names against the list wl runs.
-$(B)/libwl.a: $(filter-out $(B)/wlobj/workloads/wl.o,$(WL_OBJ))
+$(B)/libwl.a: $(filter-out $(B)/wlobj/workloads/wl.o $(patsubst %.c,$(B)/wlobj/%.o,$(SHARED_SRC)),$(WL_OBJ))
 	ar rcs $@ $^
 
-$(B)/vcbench: $(BENCH_OBJ) $(B)/libvcb.a $(B)/libwl.a
-	$(CC) -o $@ $(BENCH_OBJ) $(B)/libvcb.a $(B)/libwl.a $(LIBS)
+$(B)/vcbench: $(BENCH_OBJ) $(B)/libvcb.a
+	$(CC) -o $@ $(BENCH_OBJ) $(B)/libvcb.a $(LIBS)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+check-layers:
+	@scripts/check-layers.sh
 
 setup:
 	scripts/setup.sh

@@ -1,7 +1,7 @@
 /* vcbench list: the environments and workloads this build knows. */
 #include "cmd.h"
-#include "../harness/env.h"
-#include "../workloads/wl.h"
+#include "common/wlmeta.h"
+#include "env/env.h"
 
 #include <stdio.h>
 
@@ -15,8 +15,9 @@ int cmd_list(int argc, char **argv)
     printf("environments:\n");
     for (int i = 0; i < n; i++)
         printf("  %-12s %s\n", envs[i]->name, envs[i]->summary);
+    const struct wl_meta *const *wls = wl_meta_all(&n);
     printf("workloads:\n");
-    for (int i = 0, m = wl_count(); i < m; i++)
-        printf("  %-12s %s\n", wl_all()[i]->name, wl_all()[i]->summary);
+    for (int i = 0; i < n; i++)
+        printf("  %-12s %s\n", wls[i]->name, wls[i]->summary);
     return 0;
 }

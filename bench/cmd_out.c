@@ -1,21 +1,22 @@
-/* vcbench summary | plot DIR: recompute summary.csv/json, or the charts,
- * from DIR/raw.csv (so results can be re-analysed long after a run). */
+/* vcbench summary | plot | report DIR and compare BASE CURRENT: everything
+ * after a run, recomputed from raw.csv (so results can be re-analysed long
+ * after a run). Each opens its results once. */
 #include "cmd.h"
-#include "../harness/chart.h"
-#include "../harness/mdreport.h"
-#include "../harness/regress.h"
 #include "opts.h"
-#include "../harness/summ.h"
+#include "analysis/regress.h"
+#include "analysis/results.h"
+#include "report/chart.h"
+#include "report/mdreport.h"
 
 #include <stddef.h>
-#include <stdlib.h>
-
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-/* Exactly one results directory, or a usage error. */
-static int one_dir(int argc, char **argv, const char *cmd, const char **dir)
+/* Exactly one results directory, opened; or a usage error / help. Returns
+ * -1 when r is open and the command should go on, else the exit code. */
+static int one_dir(int argc, char **argv, const char *cmd, struct results *r)
 {
     if (argc == 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
         printf("usage: vcbench %s DIR\n\nDIR is a results directory written by 'vcbench run' "
@@ -33,52 +34,56 @@ static int one_dir(int argc, char **argv, const char *cmd, const char **dir)
         snprintf(msg, sizeof msg, "%s is not a results directory; give the --out DIR of a 'vcbench run'", argv[0]);
         return cmd_fail(2, msg);
     }
-    *dir = argv[0];
+    struct vb_err e = { 0 };
+    if (results_open(argv[0], r, &e) < 0)
+        return cmd_fail(e.code, e.msg);
     return -1;
 }
 
 int cmd_summary(int argc, char **argv)
 {
-    const char *dir;
-    int rc = one_dir(argc, argv, "summary", &dir);
+    struct results r;
+    int rc = one_dir(argc, argv, "summary", &r);
     if (rc >= 0)
         return rc;
     struct vb_err e = { 0 };
-    if (summary_save(dir, &e) < 0)
-        return cmd_fail(e.code, e.msg);
-    printf("%s/summary.csv\n%s/summary.json\n", dir, dir);
-    return 0;
+    rc = results_save_summary(&r, &e);
+    if (rc == 0)
+        printf("%s/summary.csv\n%s/summary.json\n", r.dir, r.dir);
+    results_close(&r);
+    return rc < 0 ? cmd_fail(e.code, e.msg) : 0;
 }
 
 int cmd_plot(int argc, char **argv)
 {
-    const char *dir;
-    int rc = one_dir(argc, argv, "plot", &dir);
+    struct results r;
+    int rc = one_dir(argc, argv, "plot", &r);
     if (rc >= 0)
         return rc;
     struct vb_err e = { 0 };
-    if (chart_all(dir, &e) < 0)
-        return cmd_fail(e.code, e.msg);
-    printf("%s/plots/\n", dir);
-    return 0;
+    rc = chart_all(&r, &e);
+    if (rc == 0)
+        printf("%s/plots/\n", r.dir);
+    results_close(&r);
+    return rc < 0 ? cmd_fail(e.code, e.msg) : 0;
 }
 
 /* The report goes to stdout only once it is complete, so an error never
  * leaves half a REPORT.md behind a redirection. */
 int cmd_report(int argc, char **argv)
 {
-    const char *dir;
-    int rc = one_dir(argc, argv, "report", &dir);
+    struct results r;
+    int rc = one_dir(argc, argv, "report", &r);
     if (rc >= 0)
         return rc;
     struct vb_err e = { 0 };
     char *buf = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&buf, &len);
-    if (!m)
-        return cmd_fail(1, "out of memory");
-    rc = mdreport_write(m, dir, &e);
-    fclose(m);
+    rc = m ? mdreport_write(m, &r, &e) : vb_errf(&e, VB_EFAIL, "out of memory");
+    if (m)
+        fclose(m);
+    results_close(&r);
     if (rc < 0) {
         free(buf);
         return cmd_fail(e.code, e.msg);
@@ -112,17 +117,17 @@ int cmd_compare(int argc, char **argv)
     struct vb_err e = { 0 };
     if (opts_parse(compare_defs, 1, argc - 2, argv + 2, &o, &e) < 0)
         return cmd_fail(e.code, e.msg);
-    struct rows base, cur;
-    if (regress_load(argv[0], &base, &e) < 0)
+    struct results base, cur;
+    if (results_open(argv[0], &base, &e) < 0)
         return cmd_fail(e.code, e.msg);
-    if (regress_load(argv[1], &cur, &e) < 0) {
-        rows_free(&base);
+    if (results_open(argv[1], &cur, &e) < 0) {
+        results_close(&base);
         return cmd_fail(e.code, e.msg);
     }
     int reg, imp;
     int n = regress_compare(&base, &cur, (double)o.threshold, stdout, &reg, &imp, &e);
-    rows_free(&base);
-    rows_free(&cur);
+    results_close(&base);
+    results_close(&cur);
     if (n < 0)
         return cmd_fail(e.code, e.msg);
     printf("%d compared: %d regression(s), %d improvement(s)\n", n, reg, imp);

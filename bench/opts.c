@@ -1,5 +1,5 @@
 #include "opts.h"
-#include "../harness/units.h"
+#include "common/units.h"
 
 #include <string.h>
 

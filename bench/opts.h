@@ -3,7 +3,7 @@
 #ifndef VB_OPTS_H
 #define VB_OPTS_H
 
-#include "../harness/err.h"
+#include "common/err.h"
 
 #include <stddef.h>
 #include <stdio.h>

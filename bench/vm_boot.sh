@@ -36,7 +36,7 @@ case $fw in qboot) unset VCBENCH_VM_FIRMWARE || true ;; seabios) export VCBENCH_
 tmp=$(mktemp -d /tmp/vcb-vmboot.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-# The initramfs as harness/image.c lays it out: /wl, /dev/console, the
+# The initramfs as harness/env/image.c lays it out: /wl, /dev/console, the
 # virtio modules in /lib/vcb in load order.
 t=$tmp/tree
 mkdir -p "$t/proc" "$t/sys" "$t/dev" "$t/tmp" "$t/mnt" "$t/lib/vcb"

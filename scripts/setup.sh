@@ -8,7 +8,7 @@ set -eu
 # peers and references (runc, crun, fio, mbw) are optional but installed so
 # that `make run` and the fidelity scripts can compare against them.
 PKGS="gcc make libc6-dev musl-tools pkg-config
-libvirt-dev libvirt-daemon-driver-qemu libvirt-daemon-system libvirt-clients
+libvirt-dev libjson-c-dev libvirt-daemon-driver-qemu libvirt-daemon-system libvirt-clients
 qemu-system-x86 qemu-system-data libcgroup-dev cgroup-tools libhwloc-dev hwloc-nox
 gnuplot-nox libcmocka-dev cpio xz-utils iproute2
 runc crun fio mbw"

@@ -64,6 +64,23 @@ mkdir -p "$tmp/full" && echo x > "$tmp/full/raw.csv"
 expect_exit "existing results" 2 "$V" run --envs native --out "$tmp/full"
 expect_exit "list" 0 "$V" list
 
+# --- the layer check catches an include that points up ----------------------
+mkdir -p "$tmp/layers/scripts"
+cp -r "$top/harness" "$top/bench" "$top/workloads" "$tmp/layers/"
+cp "$top/scripts/check-layers.sh" "$tmp/layers/scripts/"
+"$tmp/layers/scripts/check-layers.sh" >/dev/null && ok "layer check passes on the tree" ||
+    ko "layer check passes on the tree" "$("$tmp/layers/scripts/check-layers.sh" | tail -3)"
+for bad in "harness/env/env.c:report/chart.h" "harness/common/csv.c:env/env.h" "workloads/wl.c:run/meta.h" \
+           "harness/run/runner.c:workloads/wl.h"; do
+    f=${bad%%:*} inc=${bad#*:}
+    cp "$top/$f" "$tmp/layers/$f"
+    printf '#include "%s"\n' "$inc" >> "$tmp/layers/$f"
+    out=$("$tmp/layers/scripts/check-layers.sh")
+    [ $? -eq 1 ] && echo "$out" | grep -q "$f" && ok "layer check refuses $inc in $f" ||
+        ko "layer check refuses $inc in $f" "$out"
+    cp "$top/$f" "$tmp/layers/$f"
+done
+
 # --- wl's own input checks ---------------------------------------------------
 expect_exit "wl unknown workload" 2 "$W" bogus
 expect_exit "wl --bs 0" 2 "$W" disk --file "$tmp/d" --bs 0
@@ -94,7 +111,7 @@ else
         [ -s "$out/order.csv" ] && [ -s "$out/run.json" ] && ok "order.csv and run.json" || ko "order.csv and run.json" "missing"
         # The build of wl (linkage and libc) is recorded with the run.
         want=$("$W" --version)
-        grep -q "\"wl_build\":\"$want\"" "$out/run.json" && ok "wl build in run.json ($want)" ||
+        grep -q "\"wl_build\": \"$want\"" "$out/run.json" && ok "wl build in run.json ($want)" ||
             ko "wl build in run.json" "want '$want'"
         [ -s "$out/summary.csv" ] && [ -s "$out/summary.json" ] && [ -s "$out/plots/overhead_cpu.png" ] &&
             [ -s "$out/plots/overhead_cpu.svg" ] && ok "summary and charts after a run" ||

@@ -3,14 +3,15 @@
 #include "itutil.h"
 
 #include <dirent.h>
-#include "../harness/cg.h"
-#include "../harness/env.h"
-#include "../harness/image.h"
-#include "../harness/io.h"
-#include "../harness/proto.h"
+#include "env/cg.h"
+#include "env/env.h"
+#include "env/image.h"
+#include "common/io.h"
+#include "common/proto.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 static char dir[64];
 static struct image img;
@@ -237,7 +238,13 @@ static void broken_rootfs_fails_cleanly(void **st)
     struct env_inst inst = { .fd = -1 };
     assert_int_equal(env_container.launch(st2, &job, &inst, &e), -1);
     assert_non_null(strstr(e.msg, "exec /wl"));
+    /* The env contract: the runner calls stop() after a failed launch too,
+     * and that removes whatever the launch made. */
+    env_container.stop(st2, &inst);
     assert_false(cgroup_exists("vcbench.itctbad/5"));
+    assert_int_equal(inst.fd, -1);
+    assert_null(inst.priv);
+    assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);  /* the failed child is reaped */
     env_container.teardown(st2);
     assert_false(cgroup_exists("vcbench.itctbad"));
 }

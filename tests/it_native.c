@@ -1,10 +1,10 @@
 /* Integration: the runner drives the native env end to end and raw.csv
  * gets the rows (real processes, real pinning). */
 #include "testutil.h"
-#include "../harness/csv.h"
-#include "../harness/env.h"
-#include "../harness/raw.h"
-#include "../harness/runner.h"
+#include "common/csv.h"
+#include "env/env.h"
+#include "common/raw.h"
+#include "run/runner.h"
 
 #include <sched.h>
 

@@ -2,7 +2,7 @@
  * same rootfs and do the same work (same checksum as native); nothing of
  * theirs is left afterwards. Skips a runtime that is not installed. */
 #include "itutil.h"
-#include "../harness/image.h"
+#include "env/image.h"
 
 #include <sys/stat.h>
 

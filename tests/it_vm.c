@@ -7,8 +7,8 @@
  * after a `vcbench run` killed with SIGKILL (the next run sweeps it).
  * Skips without root or the guest kernel (scripts/fetch-kernel.sh). */
 #include "itutil.h"
-#include "../harness/accel.h"
-#include "../harness/image.h"
+#include "env/accel.h"
+#include "env/image.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -281,6 +281,29 @@ static void stop_mid_boot(void **st)
     assert_int_equal(inst.fd, -1);
 }
 
+/* A launch that fails before the guest exists (an argument the kernel
+ * command line cannot carry) leaves its instance for stop(), which
+ * removes it: no socket, no guest. */
+static void failed_launch_then_stop(void **st)
+{
+    (void)st;
+    NEED_VM();
+    struct vb_err e = { 0 };
+    char *args[] = { "--int-bytes", "1 M", NULL };
+    struct env_job job = { .workload = "cpu", .argc = 2, .argv = args, .seq = 4 };
+    struct env_inst inst = { .fd = -1 };
+    assert_int_equal(env_vm.launch(state, &job, &inst, &e), -1);
+    assert_int_equal(e.code, VB_EUSAGE);
+    assert_non_null(strstr(e.msg, "kernel command line"));
+    env_vm.stop(state, &inst);
+    assert_null(inst.priv);
+    assert_int_equal(inst.fd, -1);
+    char sock[200];
+    snprintf(sock, sizeof sock, "%s/s4.sock", dir);
+    assert_int_equal(access(sock, F_OK), -1);
+    assert_false(qemu_running("guest=vcbench-itvm-4,"));
+}
+
 /* `vcbench run` with a state dir of its own, in the background. */
 static pid_t cli_start(const char *state_dir, const char *out)
 {
@@ -378,6 +401,7 @@ int main(void)
         cmocka_unit_test(cpu_in_guest),
         cmocka_unit_test(disk_in_guest_reaches_host_file),
         cmocka_unit_test(stop_mid_boot),
+        cmocka_unit_test(failed_launch_then_stop),
         cmocka_unit_test(cli_interrupt_and_sweep),
     };
     return cmocka_run_group_tests(t, setup, teardown);

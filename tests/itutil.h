@@ -4,9 +4,9 @@
 #define VB_ITUTIL_H
 
 #include "testutil.h"
-#include "../harness/env.h"
-#include "../harness/io.h"
-#include "../harness/proto.h"
+#include "env/env.h"
+#include "common/io.h"
+#include "common/proto.h"
 
 /* What the stream said. */
 struct seen {

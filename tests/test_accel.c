@@ -1,5 +1,5 @@
 #include "testutil.h"
-#include "../harness/accel.h"
+#include "env/accel.h"
 
 static const char *intel = "processor\t: 0\nflags\t\t: fpu vme de pse vmx sse2\n";
 static const char *pvm = "processor\t: 0\nflags\t\t: fpu vme de pse sse2 hypervisor\n";

@@ -3,7 +3,7 @@
  * names are only exercised here). Plus a real create/attach/read/destroy
  * round trip on whatever this host mounts. */
 #include "testutil.h"
-#include "../harness/cg.h"
+#include "env/cg.h"
 
 #include <signal.h>
 #include <sys/wait.h>

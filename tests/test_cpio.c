@@ -1,5 +1,5 @@
 #include "testutil.h"
-#include "../harness/cpio.h"
+#include "env/cpio.h"
 
 #include <sys/stat.h>
 

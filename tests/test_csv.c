@@ -1,5 +1,5 @@
 #include "testutil.h"
-#include "../harness/csv.h"
+#include "common/csv.h"
 
 static char *row_text(const char *const *f, int n)
 {

@@ -2,7 +2,7 @@
  * KVM guests, so the KVM path is held correct here), plus escaping and
  * refusal of incomplete descriptions. VCB_UPDATE_GOLDEN=1 rewrites them. */
 #include "testutil.h"
-#include "../harness/domxml.h"
+#include "env/domxml.h"
 
 static struct domxml base(void)
 {
@@ -120,28 +120,27 @@ static void kernel_cmdline(void **st)
 {
     (void)st;
     char out[DOMXML_CMDLINE_MAX];
-    char *cpu[] = { "--threads", "0" };
-    assert_int_equal(domxml_cmdline(out, sizeof out, 0, 1, "cpu", 2, cpu, 0), 0);
+    char *cpu[] = { "cpu", "--threads", "0", NULL };
+    assert_int_equal(domxml_cmdline(out, sizeof out, 0, 1, 0, cpu), 0);
     assert_non_null(strstr(out, "rdinit=/wl "));
     assert_non_null(strstr(out, " nolapic_timer -- init cpu --threads 0"));
     assert_int_equal(strlen(strstr(out, " -- ")), strlen(" -- init cpu --threads 0"));
-    assert_int_equal(domxml_cmdline(out, sizeof out, 1, 1, "cpu", 2, cpu, 0), 0);     /* KVM */
+    assert_int_equal(domxml_cmdline(out, sizeof out, 1, 1, 0, cpu), 0);     /* KVM */
     assert_null(strstr(out, "nolapic_timer"));
-    assert_int_equal(domxml_cmdline(out, sizeof out, 0, 2, "cpu", 2, cpu, 0), 0);     /* 2 vCPUs */
+    assert_int_equal(domxml_cmdline(out, sizeof out, 0, 2, 0, cpu), 0);     /* 2 vCPUs */
     assert_null(strstr(out, "nolapic_timer"));
 
-    char *disk[] = { "--file", "@disk", "--bs", "4K" };
-    assert_int_equal(domxml_cmdline(out, sizeof out, 0, 1, "disk", 4, disk, 1), 0);
+    char *disk[] = { "disk", "--file", "/dev/vda", "--bs", "4K", NULL };
+    assert_int_equal(domxml_cmdline(out, sizeof out, 0, 1, 1, disk), 0);
     assert_non_null(strstr(out, " -- init --modules disk --file /dev/vda --bs 4K"));
-    assert_int_equal(domxml_cmdline(out, sizeof out, 0, 1, "disk", 4, disk, 0), 0);   /* no disk attached */
-    assert_non_null(strstr(out, " -- init disk --file @disk --bs 4K"));
 
-    char *bad[] = { "--file", "a b" }, *quote[] = { "x\"y" }, *empty[] = { "" };
-    assert_int_equal(domxml_cmdline(out, sizeof out, 0, 1, "disk", 2, bad, 0), -1);
-    assert_int_equal(domxml_cmdline(out, sizeof out, 0, 1, "disk", 1, quote, 0), -1);
-    assert_int_equal(domxml_cmdline(out, sizeof out, 0, 1, "disk", 1, empty, 0), -1);
+    char *bad[] = { "disk", "--file", "a b", NULL }, *quote[] = { "disk", "x\"y", NULL };
+    char *empty[] = { "disk", "", NULL };
+    assert_int_equal(domxml_cmdline(out, sizeof out, 0, 1, 0, bad), -1);
+    assert_int_equal(domxml_cmdline(out, sizeof out, 0, 1, 0, quote), -1);
+    assert_int_equal(domxml_cmdline(out, sizeof out, 0, 1, 0, empty), -1);
     char small[64];
-    assert_int_equal(domxml_cmdline(small, sizeof small, 0, 1, "cpu", 2, cpu, 0), -1);
+    assert_int_equal(domxml_cmdline(small, sizeof small, 0, 1, 0, cpu), -1);
 }
 
 int main(void)

@@ -1,5 +1,5 @@
 #include "testutil.h"
-#include "../harness/oci.h"
+#include "env/oci.h"
 
 static char *render(const struct oci_spec *s)
 {

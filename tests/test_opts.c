@@ -1,5 +1,5 @@
 #include "testutil.h"
-#include "../bench/opts.h"
+#include "bench/opts.h"
 
 struct o {
     const char *name, *mode;

@@ -1,6 +1,6 @@
 /* pin_pick against synthetic hwloc topologies: real hwloc, no host facts. */
 #include "testutil.h"
-#include "../harness/pin.h"
+#include "env/pin.h"
 
 static void smt_host_uses_one_pu_per_core(void **st)
 {

@@ -1,5 +1,5 @@
 #include "testutil.h"
-#include "../harness/plan.h"
+#include "run/plan.h"
 
 static void rounds_are_complete_and_interleaved(void **st)
 {

@@ -1,5 +1,5 @@
 #include "testutil.h"
-#include "../harness/proto.h"
+#include "common/proto.h"
 
 static void good_line(void **st)
 {

@@ -1,6 +1,9 @@
+/* raw.csv written and read back: rows go out whole and never over old
+ * results; the fixture loads, and every kind of damage is a one-line error
+ * naming the line, never a crash or a partial load. */
 #include "testutil.h"
-#include "../harness/csv.h"
-#include "../harness/raw.h"
+#include "common/csv.h"
+#include "common/raw.h"
 
 #include <stdlib.h>
 
@@ -45,8 +48,78 @@ static void header_rows_and_no_overwrite(void **st)
     rmdir(dir);
 }
 
+static char tmp[64];
+
+static const char *fixture(void)
+{
+    static char p[512];
+    snprintf(p, sizeof p, "%s/tests/fixtures/results-small/raw.csv", getenv("VCB_SRC") ? getenv("VCB_SRC") : ".");
+    return p;
+}
+
+static void loads_fixture(void **st)
+{
+    (void)st;
+    struct rows r;
+    struct vb_err e = { 0 };
+    assert_int_equal(rows_load(fixture(), &r, &e), 0);
+    assert_int_equal(r.n, 127);
+    assert_string_equal(r.v[0].env, "native");
+    assert_string_equal(r.v[0].metric, "int_time");
+    assert_near(r.v[0].value, 1.0, 0);
+    assert_string_equal(r.v[0].params, "int_bytes=1048576");
+    const struct row *last = &r.v[r.n - 1];
+    assert_string_equal(last->status, "timeout");
+    assert_false(last->has_value);
+    rows_free(&r);
+}
+
+static int load_text(const char *text, struct vb_err *e)
+{
+    snprintf(tmp, sizeof tmp, "/tmp/vcb-rows.XXXXXX");
+    int fd = mkstemp(tmp);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    struct rows r;
+    int rc = rows_load(tmp, &r, e);
+    if (rc == 0)
+        rows_free(&r);
+    unlink(tmp);
+    return rc;
+}
+
+#define HDR "schema,run_id,time_utc,host,env,workload,params,rep,seq,metric,unit,dir,value,status,accel,cpus,mem_mib,wl_sha256,note\n"
+#define ROW(v, st) "vcbench-raw-1,r,t,h,native,cpu,,1,1,int_time,s,lower," v "," st ",tcg,1,1,x,\n"
+
+static void malformed(void **st)
+{
+    (void)st;
+    struct vb_err e = { 0 };
+    assert_int_equal(load_text(HDR ROW("1.5", "ok"), &e), 0);
+    assert_int_equal(load_text("not,a,header\n", &e), -1);
+    assert_int_equal(e.code, VB_EUSAGE);
+    assert_non_null(strstr(e.msg, "line 1"));
+    assert_int_equal(load_text(HDR ROW("1.5", "ok") ROW("abc", "ok"), &e), -1);
+    assert_non_null(strstr(e.msg, "line 3: value is not a number"));
+    assert_int_equal(load_text(HDR ROW("", "ok"), &e), -1);
+    assert_non_null(strstr(e.msg, "ok row without a value"));
+    assert_int_equal(load_text(HDR "vcbench-raw-1,r,t,h,native\n", &e), -1);
+    assert_non_null(strstr(e.msg, "wrong number of fields"));
+    assert_int_equal(load_text(HDR "vcbench-raw-1,\"r,t,h,native\n", &e), -1);
+    assert_int_equal(load_text(HDR "vcbench-raw-9,r,t,h,native,cpu,,1,1,m,s,lower,1,ok,tcg,1,1,x,\n", &e), -1);
+    assert_non_null(strstr(e.msg, "schema"));
+    assert_int_equal(load_text("", &e), -1);
+    assert_int_equal(rows_load("/nonexistent/raw.csv", &(struct rows){ 0 }, &e), -1);
+    assert_non_null(strstr(e.msg, "cannot read"));
+}
+
 int main(void)
 {
-    const struct CMUnitTest t[] = { cmocka_unit_test(header_rows_and_no_overwrite) };
+    const struct CMUnitTest t[] = {
+        cmocka_unit_test(header_rows_and_no_overwrite),
+        cmocka_unit_test(loads_fixture),
+        cmocka_unit_test(malformed),
+    };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

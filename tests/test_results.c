@@ -2,35 +2,58 @@
  * gnuplot scripts, the report and the compare verdict, on the fixture in
  * tests/fixtures/results-small (values chosen so the answers are exact). */
 #include "testutil.h"
-#include "../harness/chart.h"
-#include "../harness/mdreport.h"
-#include "../harness/regress.h"
-#include "../harness/summ.h"
+#include "report/chart.h"
+#include "report/mdreport.h"
+#include "analysis/regress.h"
+#include "analysis/results.h"
+#include "analysis/summ.h"
 
 static char fixdir[512];
-static struct rows rows;
-static struct summary sum;
+static struct results res;
+static struct summary sum;     /* res.summ */
 
 static int setup(void **st)
 {
     (void)st;
     snprintf(fixdir, sizeof fixdir, "%s/tests/fixtures/results-small", getenv("VCB_SRC") ? getenv("VCB_SRC") : ".");
-    char p[600];
-    snprintf(p, sizeof p, "%s/raw.csv", fixdir);
     struct vb_err e = { 0 };
-    if (rows_load(p, &rows, &e) < 0 || summary_build(&rows, &sum, &e) < 0) {
+    if (results_open(fixdir, &res, &e) < 0) {
         fprintf(stderr, "fixture: %s\n", e.msg);
         return -1;
     }
+    sum = res.summ;
     return 0;
 }
 
 static int teardown(void **st)
 {
     (void)st;
-    summary_free(&sum);
-    rows_free(&rows);
+    results_close(&res);
     return 0;
+}
+
+/* The results object: rows, run.json and the summary from one open, from
+ * a directory or from its raw.csv alone. */
+static void results_opened_once(void **st)
+{
+    (void)st;
+    assert_int_equal(res.rows.n, 127);
+    assert_true(res.has_meta);
+    assert_string_equal(res.meta.cpu_model, "Fixture CPU 3000");
+    assert_int_equal(res.meta.mem_mib, 256);          /* written as a string by older runs */
+    assert_int_equal(res.meta.cache_bytes[2], 33554432);
+    assert_int_equal(res.meta.ok, 36);
+    assert_true(res.meta.has_totals);
+    struct results r2;
+    struct vb_err e = { 0 };
+    char p[600];
+    snprintf(p, sizeof p, "%s/raw.csv", fixdir);
+    assert_int_equal(results_open(p, &r2, &e), 0);
+    assert_string_equal(r2.dir, fixdir);
+    assert_int_equal(r2.summ.n, res.summ.n);
+    results_close(&r2);
+    assert_int_equal(results_open("/nonexistent-dir", &r2, &e), -1);
+    assert_int_equal(e.code, VB_EUSAGE);
 }
 
 static void summary_groups_and_costs(void **st)
@@ -128,7 +151,7 @@ static void report_from_fixture(void **st)
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     struct vb_err e = { 0 };
-    assert_int_equal(mdreport_write(f, fixdir, &e), 0);
+    assert_int_equal(mdreport_write(f, &res, &e), 0);
     fclose(f);
     const char *must[] = {
         "# vcbench report", "TCG, QEMU's software emulation", "## Host", "Fixture CPU 3000",
@@ -142,11 +165,6 @@ static void report_from_fixture(void **st)
         if (!strstr(buf, must[i]))
             fail_msg("report lacks '%s'", must[i]);
     free(buf);
-    f = open_memstream(&buf, &len);
-    assert_int_equal(mdreport_write(f, "/nonexistent-dir", &e), -1);
-    fclose(f);
-    assert_int_equal(e.code, VB_EUSAGE);
-    free(buf);
 }
 
 static void compare_verdicts(void **st)
@@ -155,31 +173,34 @@ static void compare_verdicts(void **st)
     FILE *out = tmpfile();
     int reg, imp;
     struct vb_err e = { 0 };
-    assert_true(regress_compare(&rows, &rows, 5, out, &reg, &imp, &e) > 0);
+    assert_true(regress_compare(&res, &res, 5, out, &reg, &imp, &e) > 0);
     assert_int_equal(reg, 0);
     assert_int_equal(imp, 0);
     /* Native int_time 50% slower in CURRENT: a regression; the rate row
      * is untouched, so exactly one. */
-    struct rows slow = rows;
-    slow.v = malloc((size_t)rows.n * sizeof *slow.v);
-    memcpy(slow.v, rows.v, (size_t)rows.n * sizeof *slow.v);
-    for (int i = 0; i < slow.n; i++)
-        if (!strcmp(slow.v[i].env, "native") && !strcmp(slow.v[i].metric, "int_time"))
-            slow.v[i].value *= 1.5;
-    assert_true(regress_compare(&rows, &slow, 5, out, &reg, &imp, &e) > 0);
+    struct results slow = { .rows = res.rows };
+    slow.rows.v = malloc((size_t)res.rows.n * sizeof *slow.rows.v);
+    memcpy(slow.rows.v, res.rows.v, (size_t)res.rows.n * sizeof *slow.rows.v);
+    for (int i = 0; i < slow.rows.n; i++)
+        if (!strcmp(slow.rows.v[i].env, "native") && !strcmp(slow.rows.v[i].metric, "int_time"))
+            slow.rows.v[i].value *= 1.5;
+    assert_int_equal(summary_build(&slow.rows, &slow.summ, &e), 0);
+    assert_true(regress_compare(&res, &slow, 5, out, &reg, &imp, &e) > 0);
     assert_int_equal(reg, 1);
     /* And the other way round it is an improvement, not a regression. */
-    assert_true(regress_compare(&slow, &rows, 5, out, &reg, &imp, &e) > 0);
+    assert_true(regress_compare(&slow, &res, 5, out, &reg, &imp, &e) > 0);
     assert_int_equal(reg, 0);
     assert_int_equal(imp, 1);
-    free(slow.v);
+    summary_free(&slow.summ);
+    free(slow.rows.v);
     fclose(out);
 }
 
 int main(void)
 {
     const struct CMUnitTest t[] = {
-        cmocka_unit_test(summary_groups_and_costs), cmocka_unit_test(golden_charts),
+        cmocka_unit_test(results_opened_once), cmocka_unit_test(summary_groups_and_costs),
+        cmocka_unit_test(golden_charts),
         cmocka_unit_test(report_from_fixture), cmocka_unit_test(compare_verdicts),
     };
     return cmocka_run_group_tests(t, setup, teardown);

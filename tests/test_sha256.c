@@ -1,5 +1,5 @@
 #include "testutil.h"
-#include "../harness/sha256.h"
+#include "common/sha256.h"
 
 static void hex_of(const char *s, size_t n, char out[65])
 {

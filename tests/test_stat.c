@@ -3,7 +3,7 @@
  * numpy/R, statistics.stdev, and the same splitmix64 resampling) run once
  * on the same data and seeds. */
 #include "testutil.h"
-#include "../harness/stat.h"
+#include "analysis/stat.h"
 
 static const double data[] = { 10.0, 12.0, 11.0, 13.0, 50.0, 11.5, 12.5, 10.5 };
 

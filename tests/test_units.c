@@ -1,5 +1,5 @@
 #include "testutil.h"
-#include "../harness/units.h"
+#include "common/units.h"
 
 static void sizes(void **st)
 {

@@ -1,5 +1,5 @@
 #include "testutil.h"
-#include "../workloads/wl_cpu.h"
+#include "workloads/wl_cpu.h"
 
 static void crc32_known_values(void **st)
 {

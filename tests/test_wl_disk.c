@@ -1,5 +1,5 @@
 #include "testutil.h"
-#include "../workloads/wl_disk.h"
+#include "workloads/wl_disk.h"
 
 static void percentiles_nearest_rank(void **st)
 {

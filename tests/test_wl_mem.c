@@ -1,5 +1,5 @@
 #include "testutil.h"
-#include "../workloads/wl_mem.h"
+#include "workloads/wl_mem.h"
 
 static void chase_is_one_cycle_over_every_node(void **st)
 {

@@ -7,15 +7,15 @@ UNIT_SRC := $(wildcard tests/test_*.c)
 IT_SRC   := $(wildcard tests/it_*.c)
 UNIT_BIN := $(patsubst tests/%.c,$(B)/tests/%,$(UNIT_SRC))
 IT_BIN   := $(patsubst tests/%.c,$(B)/tests/%,$(IT_SRC))
-TEST_LIBS := $(B)/libbench.a $(B)/libvcb.a $(B)/libwl.a $(LIBS) -lcmocka
+TEST_LIBS := $(B)/libbench.a $(B)/libwl.a $(B)/libvcb.a $(LIBS) -lcmocka
 
 # The CLI's pieces without main(), for tests of option parsing and commands.
 $(B)/libbench.a: $(filter-out $(B)/bench/main.o,$(BENCH_OBJ))
 	ar rcs $@ $^
 
-$(B)/tests/%: tests/%.c tests/testutil.h $(B)/libbench.a $(B)/libvcb.a $(B)/libwl.a
+$(B)/tests/%: tests/%.c $(B)/libbench.a $(B)/libvcb.a $(B)/libwl.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN) -o $@ $< $(TEST_LIBS)
+	$(CC) $(INCS) $(CFLAGS) $(WARN) -o $@ $< $(TEST_LIBS)
 
 # Integration tests find the binaries and the kernel through these.
 export VCB_WL := $(abspath $(B)/wl)
@@ -30,4 +30,4 @@ integration: all $(IT_BIN)
 
 test: setup
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(IT_BIN)
-	@scripts/run-tests.sh $(UNIT_BIN) $(IT_BIN) tests/cli.sh
+	@scripts/run-tests.sh scripts/check-layers.sh $(UNIT_BIN) $(IT_BIN) tests/cli.sh

@@ -2,7 +2,7 @@
  * a container's entrypoint and as a guest's init, so every environment runs
  * the same instructions. Usage: wl <workload> [--option value]... */
 #include "wl.h"
-#include "../harness/proto.h"
+#include "common/proto.h"
 
 #include <string.h>
 
@@ -14,7 +14,7 @@ static void usage(FILE *f)
                "Prints result lines of the vcb1 protocol (see README.md) on stdout.\n\n"
                "workloads:\n");
     for (int i = 0, n = wl_count(); i < n; i++)
-        fprintf(f, "  %-10s %s\n%s", wl_all()[i]->name, wl_all()[i]->summary, wl_all()[i]->options);
+        fprintf(f, "  %-10s %s\n%s", wl_all()[i]->meta->name, wl_all()[i]->meta->summary, wl_all()[i]->options);
 }
 
 int main(int argc, char **argv)

@@ -1,11 +1,16 @@
 /* wl.h - the workload binary's table and the helpers workloads share.
  *
- * A workload is one file defining a `struct wl_workload` and one line in
- * wl_table (wl.c). Its run() parses its own options with wl_opts_parse(),
- * prints `param`, `ready`, `metric` and `check` lines with the proto_*
- * helpers, and returns 0 (ok), 1 (measurement failed) or 2 (bad options). */
+ * A workload is one file defining a `struct wl_workload`, one line in
+ * wl_table (wl_table.c), and its name, summary and flags in the metadata
+ * table the harness reads too (harness/common/wlmeta.c). Its run() parses
+ * its own options with wl_opts_parse(), prints `param`, `ready`, `metric`
+ * and `check` lines with the proto_* helpers, and returns 0 (ok), 1
+ * (measurement failed) or 2 (bad options). wl includes only
+ * harness/common/. */
 #ifndef WL_H
 #define WL_H
+
+#include "common/wlmeta.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -13,11 +18,9 @@
 #define WL_VERSION "1.0"
 
 struct wl_workload {
-    const char *name;
-    const char *summary;
+    const struct wl_meta *meta;          /* name, summary, how the harness treats it */
     const char *options;                 /* help text for its options */
     int (*run)(int argc, char **argv, FILE *out);
-    int needs_disk;                      /* takes --file @disk: the env maps the shared disk */
 };
 
 extern const struct wl_workload wl_cpu, wl_mem, wl_disk, wl_startup;

@@ -1,7 +1,7 @@
 /* Helpers shared by every workload: options, failure lines, clocks. */
 #include "wl.h"
-#include "../harness/proto.h"
-#include "../harness/units.h"
+#include "common/proto.h"
+#include "common/units.h"
 
 #include <sched.h>
 #include <stdarg.h>

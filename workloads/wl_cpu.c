@@ -8,7 +8,7 @@
  * The checksums prove every environment did identical work. */
 #include "wl.h"
 #include "wl_cpu.h"
-#include "../harness/proto.h"
+#include "common/proto.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -202,8 +202,7 @@ static int cpu_run(int argc, char **argv, FILE *out)
 }
 
 const struct wl_workload wl_cpu = {
-    .name = "cpu",
-    .summary = "integer (CRC-32) and floating-point (matrix multiply) kernels",
+    .meta = &wlm_cpu,
     .options = "             --kernel int|fp|all   which kernels (all)\n"
                "             --int-bytes SIZE      bytes hashed by the int kernel (64M)\n"
                "             --fp-reps N           128x128 matrix multiplies (16)\n"

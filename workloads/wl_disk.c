@@ -9,8 +9,8 @@
  * reported. Creating and filling the file happens before `ready`, untimed. */
 #include "wl.h"
 #include "wl_disk.h"
-#include "../harness/diskfile.h"
-#include "../harness/proto.h"
+#include "common/diskfile.h"
+#include "common/proto.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -214,8 +214,7 @@ static int disk_run(int argc, char **argv, FILE *out)
 }
 
 const struct wl_workload wl_disk = {
-    .name = "disk",
-    .summary = "O_DIRECT I/O, QD1 (like fio psync): MB/s, IOPS, latency p50/p99/p99.9",
+    .meta = &wlm_disk,
     .options = "             --file PATH           file or block device (required; @disk = the run's shared disk)\n"
                "             --size SIZE           bytes of the file used (256M)\n"
                "             --bs SIZE             bytes per I/O, multiple of the block size (4K)\n"
@@ -223,5 +222,4 @@ const struct wl_workload wl_disk = {
                "             --seconds S           seconds per pattern (5)\n"
                "             --ms MS               milliseconds per pattern (overrides --seconds)\n",
     .run = disk_run,
-    .needs_disk = 1,
 };

@@ -5,7 +5,7 @@
  * split firmware + kernel time from the rest), runs the workload with the
  * same code as everywhere else, and powers the guest off. */
 #include "wl.h"
-#include "../harness/proto.h"
+#include "common/proto.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -17,8 +17,8 @@
  * depends on the one before. Reported as ns per access. */
 #include "wl.h"
 #include "wl_mem.h"
-#include "../harness/proto.h"
-#include "../harness/units.h"
+#include "common/proto.h"
+#include "common/units.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -244,8 +244,7 @@ static int mem_run(int argc, char **argv, FILE *out)
 }
 
 const struct wl_workload wl_mem = {
-    .name = "mem",
-    .summary = "memory bandwidth (STREAM copy/scale/add/triad) and latency curve (pointer chase)",
+    .meta = &wlm_mem,
     .options = "             --size SIZE           bytes per STREAM array (4x last-level cache)\n"
                "             --ntimes N            STREAM repetitions, best reported (5)\n"
                "             --max-ws SIZE         largest latency working set (= --size)\n"

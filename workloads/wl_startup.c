@@ -1,7 +1,7 @@
 /* startup: does nothing but report ready, so the harness can time an
  * environment's launch-to-ready and teardown without workload noise. */
 #include "wl.h"
-#include "../harness/proto.h"
+#include "common/proto.h"
 
 #include <net/if.h>
 #include <stdio.h>
@@ -37,8 +37,7 @@ static int startup_run(int argc, char **argv, FILE *out)
 }
 
 const struct wl_workload wl_startup = {
-    .name = "startup",
-    .summary = "no-op: report ready at once (the harness times launch and teardown)",
+    .meta = &wlm_startup,
     .options = "",
     .run = startup_run,
 };

@@ -1,8 +1,7 @@
-/* The workload table: a new workload is a file plus a line here. Linked
- * into both wl and vcbench, so the harness validates names against the
- * same list the binary runs. */
+/* The workload table: a new workload is a file plus a line here (and its
+ * entry in harness/common/wlmeta.c, which names it). */
 #include "wl.h"
-#include "../harness/proto.h"
+#include "common/proto.h"
 
 #include <string.h>
 
@@ -17,14 +16,14 @@ static const struct wl_workload *const wl_table[] = {
 const struct wl_workload *wl_find(const char *name)
 {
     for (size_t i = 0; i < WL_N; i++)
-        if (strcmp(wl_table[i]->name, name) == 0)
+        if (strcmp(wl_table[i]->meta->name, name) == 0)
             return wl_table[i];
     return NULL;
 }
 
 int wl_run(const struct wl_workload *w, int argc, char **argv, FILE *out)
 {
-    proto_emit(out, "hello", "wl", WL_VERSION, "workload", w->name, (char *)NULL);
+    proto_emit(out, "hello", "wl", WL_VERSION, "workload", w->meta->name, (char *)NULL);
     int rc = w->run(argc, argv, out);
     if (rc < 0)
         rc = 2;

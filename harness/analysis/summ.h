@@ -1,0 +1,51 @@
+/* summ.h - per (env, workload, metric): descriptive statistics, bootstrap
+ * CI of the median, and the cost factor versus the baseline (native),
+ * computed from the rows of raw.csv. Written as DIR/summary.csv and
+ * DIR/summary.json (columns in README.md). */
+#ifndef VB_SUMM_H
+#define VB_SUMM_H
+
+#include "common/err.h"
+#include "common/raw.h"
+#include "analysis/stat.h"
+
+#include <stdio.h>
+
+struct summ_group {
+    char env[32], workload[32], metric[48], unit[16], dir[8];
+    const char *params;        /* of the first row (points into rows) */
+    double *v;                 /* the ok values, in row order */
+    int nv;
+    struct stat_desc d;
+    int has_cost;              /* a baseline exists for this metric */
+    double cost, cost_lo, cost_hi;
+    int failed;                /* non-ok repetitions of this env+workload */
+};
+
+struct summary {
+    struct summ_group *g;
+    int n;
+    char run_id[48], host[64], accel[8];
+    int runs;                  /* most repetitions of any group */
+};
+
+/* Group (one pass over the rows) and compute. Envs are ordered as in the
+ * env table (native first), workloads as in the workload table, metrics
+ * as they first appear. -1 with e when nothing was measured. */
+int summary_build(const struct rows *r, struct summary *s, struct vb_err *e);
+void summary_free(struct summary *s);
+
+/* The group for env/workload/metric, or NULL. */
+const struct summ_group *summary_find(const struct summary *s, const char *env, const char *workload,
+                                      const char *metric);
+
+int summary_write_csv(FILE *f, const struct summary *s);
+int summary_write_json(FILE *f, const struct summary *s);
+
+/* The groups as a JSON array (for summary.json and the export). */
+struct json_object *summary_groups_json(const struct summary *s);
+
+/* Fixed per-series bootstrap seed: the same data always gives the same CI. */
+uint64_t summary_seed(const char *env, const char *workload, const char *metric);
+
+#endif

@@ -1,0 +1,49 @@
+/* The workload metadata table. A new workload is a file in workloads/, a
+ * line in its table (workloads/wl_table.c) and its entry here. */
+#include "common/wlmeta.h"
+
+#include <string.h>
+
+const struct wl_meta wlm_cpu = {
+    "cpu", "integer (CRC-32) and floating-point (matrix multiply) kernels", 0,
+};
+const struct wl_meta wlm_mem = {
+    "mem", "memory bandwidth (STREAM copy/scale/add/triad) and latency curve (pointer chase)", WLM_LLC,
+};
+const struct wl_meta wlm_disk = {
+    "disk", "O_DIRECT I/O, QD1 (like fio psync): MB/s, IOPS, latency p50/p99/p99.9", WLM_DISK,
+};
+const struct wl_meta wlm_startup = {
+    "startup", "no-op: report ready at once (the harness times launch and teardown)", WLM_PHASES,
+};
+
+static const struct wl_meta *const table[] = { &wlm_cpu, &wlm_mem, &wlm_disk, &wlm_startup };
+#define N (int)(sizeof table / sizeof table[0])
+
+int wl_meta_rank(const char *name)
+{
+    for (int i = 0; i < N; i++)
+        if (!strcmp(table[i]->name, name))
+            return i;
+    return -1;
+}
+
+const struct wl_meta *wl_meta_find(const char *name)
+{
+    int i = wl_meta_rank(name);
+    return i < 0 ? NULL : table[i];
+}
+
+const struct wl_meta *const *wl_meta_all(int *n)
+{
+    *n = N;
+    return table;
+}
+
+uint64_t wl_meta_llc_size(uint64_t llc, uint64_t mem_bytes)
+{
+    uint64_t size = WL_LLC_FACTOR * llc, cap = 1ull << 20;
+    while (cap * 2 * 3 <= mem_bytes * 6 / 10)
+        cap *= 2;
+    return size < cap ? size : cap;
+}

@@ -1,0 +1,101 @@
+#include "env/accel.h"
+
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+/* Does a "flags" line of cpuinfo contain the word w? */
+static int has_flag(const char *cpuinfo, const char *w)
+{
+    size_t wl = strlen(w);
+    for (const char *p = cpuinfo; (p = strstr(p, "flags")); p++) {
+        const char *eol = strchr(p, '\n');
+        const char *colon = strchr(p, ':');
+        if (!colon || (eol && colon > eol))
+            continue;
+        for (const char *q = colon + 1; q && (!eol || q < eol); ) {
+            while (*q == ' ' || *q == '\t')
+                q++;
+            size_t len = strcspn(q, " \t\n");
+            if (len == wl && strncmp(q, w, wl) == 0)
+                return 1;
+            if (!len)
+                break;
+            q += len;
+        }
+    }
+    return 0;
+}
+
+const char *accel_decide(int dev_ok, int create_ok, const char *cpuinfo, char *why, unsigned n)
+{
+    int hw = cpuinfo && (has_flag(cpuinfo, "vmx") || has_flag(cpuinfo, "svm"));
+    if (!dev_ok) {
+        snprintf(why, n, "no usable /dev/kvm (load kvm_intel or kvm_amd); guests use TCG software emulation");
+        return "tcg";
+    }
+    if (!create_ok) {
+        snprintf(why, n, "/dev/kvm opens but KVM_CREATE_VM fails; guests use TCG software emulation");
+        return "tcg";
+    }
+    if (!hw) {
+        snprintf(why, n, "/dev/kvm works but the CPU shows no vmx/svm: this is a nested or paravirtual "
+                         "KVM (e.g. PVM) that cannot run an ordinary guest kernel, so guests use TCG "
+                         "software emulation; --accel kvm forces KVM");
+        return "tcg";
+    }
+    snprintf(why, n, "/dev/kvm works and the CPU has hardware virtualization");
+    return "kvm";
+}
+
+static char *read_cpuinfo(void)
+{
+    FILE *f = fopen("/proc/cpuinfo", "re");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, len = 0;
+    char *s = malloc(cap);
+    while (s) {
+        size_t r = fread(s + len, 1, cap - len - 1, f);
+        len += r;
+        if (r == 0)
+            break;
+        if (len + 1 == cap) {
+            char *t = realloc(s, cap * 2);
+            if (!t) {
+                free(s);
+                s = NULL;
+                break;
+            }
+            s = t;
+            cap *= 2;
+        }
+    }
+    if (s)
+        s[len] = '\0';
+    fclose(f);
+    return s;
+}
+
+const char *accel_probe(char *why, unsigned n)
+{
+    int dev_ok = 0, create_ok = 0;
+    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    if (fd >= 0) {
+        dev_ok = ioctl(fd, KVM_GET_API_VERSION, 0) == KVM_API_VERSION;
+        int vm = dev_ok ? ioctl(fd, KVM_CREATE_VM, 0) : -1;
+        if (vm >= 0) {
+            create_ok = 1;
+            close(vm);
+        }
+        close(fd);
+    }
+    char *ci = read_cpuinfo();
+    const char *a = accel_decide(dev_ok, create_ok, ci, why, n);
+    free(ci);
+    return a;
+}

@@ -1,0 +1,35 @@
+#include "run/profile.h"
+
+#include <string.h>
+
+/* quick: the whole matrix in a few minutes on a 2-core host with guests under
+ * TCG, with enough runs for a bootstrap confidence interval.
+ * full: longer kernels and more runs, for figures that go into a paper. */
+static const struct profile profiles[] = {
+    { "quick", "a few minutes: every workload in every env, 5 runs", 5, 1, "cpu,mem,disk,startup",
+      { { "cpu", "--int-bytes 32M --fp-reps 16" },
+        { "mem", "--ntimes 2 --accesses 256K" },
+        { "disk", "--pattern all --ms 500" },
+        { "startup", "" } } },
+    { "full", "tighter figures: larger work sizes, 15 runs", 15, 2, "cpu,mem,disk,startup",
+      { { "cpu", "--int-bytes 256M --fp-reps 64" },
+        { "mem", "--ntimes 5 --accesses 2M" },
+        { "disk", "--pattern all --seconds 5" },
+        { "startup", "" } } },
+};
+
+const struct profile *profile_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++)
+        if (strcmp(profiles[i].name, name) == 0)
+            return &profiles[i];
+    return NULL;
+}
+
+const char *profile_args(const struct profile *p, const char *workload)
+{
+    for (int i = 0; i < 8 && p->args[i].workload; i++)
+        if (strcmp(p->args[i].workload, workload) == 0)
+            return p->args[i].args;
+    return "";
+}

@@ -1,0 +1,375 @@
+/* The runner: the plan's launches one after another through the env ops,
+ * each one's protocol stream parsed, judged and appended to raw.csv. */
+#include "run/runner.h"
+#include "run/plan.h"
+#include "common/io.h"
+#include "common/proto.h"
+#include "common/sig.h"
+#include "common/wlmeta.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_METRICS 64
+#define MAX_CHECKS 64
+
+struct got_metric {
+    char name[PROTO_VAL_MAX < 48 ? PROTO_VAL_MAX : 48];
+    char unit[16];
+    char dir[8];
+    double value;
+};
+
+/* Everything one launch reported on its stream. */
+struct launch_log {
+    char params[512];
+    struct got_metric m[MAX_METRICS];
+    int nm;
+    char checks[256];
+    char error[256];
+    int ended, end_ok, malformed;
+    uint64_t t_ready, t_end, t_first;
+    double boot_uptime_ms, boot_modules_ms;
+};
+
+/* Checksums seen so far, keyed by workload + params + check name: every
+ * environment must report the same value for the same work. */
+struct check_ref {
+    char key[640];
+    char value[64];
+};
+static struct check_ref check_refs[MAX_CHECKS];
+static int ncheck_refs;
+
+static void append(char *dst, size_t n, const char *sep, const char *s)
+{
+    size_t len = strlen(dst);
+    snprintf(dst + len, n - len, "%s%s", len ? sep : "", s);
+}
+
+static int on_line(void *arg, const char *line, uint64_t t)
+{
+    struct launch_log *L = arg;
+    struct proto_line pl;
+    int r = proto_parse(line, &pl);
+    if (r == 0)
+        return 0;
+    if (r < 0) {
+        L->malformed++;
+        return 0;
+    }
+    if (!L->t_first)
+        L->t_first = t;
+    if (!strcmp(pl.kind, "param")) {
+        for (int i = 0; i < pl.nfield; i++) {
+            char kv[300];
+            snprintf(kv, sizeof kv, "%s=%s", pl.f[i].key, pl.f[i].val);
+            append(L->params, sizeof L->params, ";", kv);
+        }
+    } else if (!strcmp(pl.kind, "ready")) {
+        L->t_ready = t;
+    } else if (!strcmp(pl.kind, "boot")) {
+        const char *v;
+        if ((v = proto_get(&pl, "uptime_ns")))
+            L->boot_uptime_ms = strtod(v, NULL) / 1e6;
+        if ((v = proto_get(&pl, "modules_ns")))
+            L->boot_modules_ms = strtod(v, NULL) / 1e6;
+    } else if (!strcmp(pl.kind, "metric")) {
+        const char *n = proto_get(&pl, "name"), *u = proto_get(&pl, "unit");
+        const char *d = proto_get(&pl, "dir"), *v = proto_get(&pl, "value");
+        char *end;
+        double val = v ? strtod(v, &end) : NAN;
+        if (!n || !u || !d || !v || *end || !isfinite(val) || L->nm == MAX_METRICS) {
+            L->malformed++;
+            return 0;
+        }
+        struct got_metric *m = &L->m[L->nm++];
+        snprintf(m->name, sizeof m->name, "%s", n);
+        snprintf(m->unit, sizeof m->unit, "%s", u);
+        snprintf(m->dir, sizeof m->dir, "%s", d);
+        m->value = val;
+    } else if (!strcmp(pl.kind, "check")) {
+        const char *n = proto_get(&pl, "name"), *v = proto_get(&pl, "value");
+        if (n && v) {
+            char kv[300];
+            snprintf(kv, sizeof kv, "%s=%s", n, v);
+            append(L->checks, sizeof L->checks, ";", kv);
+        }
+    } else if (!strcmp(pl.kind, "error")) {
+        const char *m = proto_get(&pl, "msg");
+        snprintf(L->error, sizeof L->error, "%s", m ? m : "unknown error");
+    } else if (!strcmp(pl.kind, "end")) {
+        const char *s = proto_get(&pl, "status");
+        L->ended = 1;
+        L->end_ok = s && !strcmp(s, "ok");
+        L->t_end = t;
+        return 1;
+    }
+    return 0;
+}
+
+/* Compare this launch's checksums with the first ones seen for the same
+ * work. Returns 0 when they agree (or are new), -1 on a mismatch. */
+static int checks_verify(const char *workload, const char *params, const char *checks, char *why, size_t n)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", checks);
+    for (char *save, *tok = strtok_r(buf, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+        char *eq = strchr(tok, '=');
+        if (!eq)
+            continue;
+        *eq = '\0';
+        char key[640];
+        snprintf(key, sizeof key, "%s|%s|%s", workload, params, tok);
+        int found = 0;
+        for (int i = 0; i < ncheck_refs; i++) {
+            if (strcmp(check_refs[i].key, key) != 0)
+                continue;
+            found = 1;
+            if (strcmp(check_refs[i].value, eq + 1) != 0) {
+                snprintf(why, n, "checksum %s=%s differs from %s seen before: not the same work",
+                         tok, eq + 1, check_refs[i].value);
+                return -1;
+            }
+        }
+        if (!found && ncheck_refs < MAX_CHECKS) {
+            snprintf(check_refs[ncheck_refs].key, sizeof check_refs[0].key, "%s", key);
+            snprintf(check_refs[ncheck_refs].value, sizeof check_refs[0].value, "%s", eq + 1);
+            ncheck_refs++;
+        }
+    }
+    return 0;
+}
+
+struct one {
+    const struct run_spec *s;
+    const struct env_ops *env;
+    void *state;
+    const struct run_workload *wl;
+    int rep, seq;
+};
+
+static int row(const struct one *o, const char *params, const char *metric, const char *unit,
+               const char *dir, double v, int has_value, const char *status, const char *note,
+               struct vb_err *e)
+{
+    struct raw_row r = {
+        .env = o->env->name, .workload = o->wl->name, .params = params,
+        .rep = o->rep, .seq = o->seq, .metric = metric, .unit = unit, .dir = dir,
+        .value = v, .has_value = has_value, .status = status, .note = note,
+    };
+    return raw_write(o->s->raw, &r, e);
+}
+
+static double ms(uint64_t a, uint64_t b)
+{
+    return (double)(b - a) / 1e6;
+}
+
+/* How one launch went, on the harness's clock. */
+struct outcome {
+    const char *status;        /* ok fail timeout interrupted oom mismatch */
+    char why[512];
+    int launch_failed, interrupted;
+    uint64_t t0, t1, t_end, t_stop;   /* launch call, launch returned, end line, stopped */
+};
+
+/* What an instance that ran to its end says about itself: killed by the
+ * memory limit, failed, or - by its checksums - not the same work. */
+static void judge(const struct one *o, const struct launch_log *L, const struct env_inst *inst, int code,
+                  struct outcome *oc)
+{
+    if (inst->oom) {
+        oc->status = "oom";
+        snprintf(oc->why, sizeof oc->why, "killed by the memory limit (%lu MiB); raise --mem",
+                 (unsigned long)(o->s->cfg->mem_bytes >> 20));
+    } else if (!L->ended || !L->end_ok || code != 0) {
+        oc->status = "fail";
+        snprintf(oc->why, sizeof oc->why, "%s", L->error[0] ? L->error
+                 : !L->ended ? "the workload stopped before its end line" : "the workload reported failure");
+    } else if (checks_verify(o->wl->name, L->params, L->checks, oc->why, sizeof oc->why) < 0) {
+        oc->status = "mismatch";
+    }
+}
+
+/* Launch, read the stream until its end line (or EOF, timeout, signal),
+ * wait, stop - stop on every path, as the env contract says. */
+static void launch_once(const struct one *o, struct env_inst *inst, struct launch_log *L, struct outcome *oc)
+{
+    const struct run_cfg *cfg = o->s->cfg;
+    /* The shared disk only where the workload uses it: attaching it costs
+     * a guest its virtio modules (~0.25 s under TCG), which would otherwise
+     * show up in every other workload's start-up when disk is in the run. */
+    const struct wl_meta *w = wl_meta_find(o->wl->name);
+    struct env_job job = { .workload = o->wl->name, .argc = o->wl->argc, .argv = o->wl->argv,
+                           .seq = o->seq, .disk = w && (w->flags & WLM_DISK) ? o->s->disk : NULL };
+    struct vb_err le = { 0 };
+    int code = -1;
+    oc->status = "ok";
+    oc->t0 = io_now_ns();
+    if (o->env->launch(o->state, &job, inst, &le) < 0) {
+        oc->status = "fail";
+        oc->launch_failed = 1;
+        snprintf(oc->why, sizeof oc->why, "launch: %s", le.msg);
+        o->env->stop(o->state, inst);
+        return;
+    }
+    oc->t1 = io_now_ns();
+    uint64_t deadline = oc->t0 + (uint64_t)cfg->timeout_s * 1000000000ull;
+    if (io_read_lines(inst->fd, deadline, on_line, L, &le) < 0) {
+        oc->interrupted = le.code == VB_EINTR;
+        oc->status = oc->interrupted ? "interrupted" : "timeout";
+        snprintf(oc->why, sizeof oc->why, "%s", le.msg);
+    }
+    oc->t_end = L->t_end ? L->t_end : io_now_ns();
+    if (!oc->interrupted && o->env->wait(o->state, inst, &code, &le) < 0) {
+        oc->interrupted = le.code == VB_EINTR;
+        if (!strcmp(oc->status, "ok")) {
+            oc->status = oc->interrupted ? "interrupted" : "fail";
+            snprintf(oc->why, sizeof oc->why, "%s", le.msg);
+        }
+    }
+    o->env->stop(o->state, inst);
+    oc->t_stop = io_now_ns();
+    if (!strcmp(oc->status, "ok"))
+        judge(o, L, inst, code, oc);
+}
+
+/* The rows of one measured launch. 0, or -1 when raw.csv cannot be written. */
+static int record(const struct one *o, const struct launch_log *L, const struct env_inst *inst,
+                  const struct outcome *oc, struct vb_err *e)
+{
+    const char *st = oc->status, *note = oc->why[0] ? oc->why : L->checks, *p = L->params;
+    /* A failure always gets its own row, so it is visible even when the
+     * workload printed no values. */
+    if (strcmp(st, "ok") != 0 && row(o, p, "run", "", "", 0, 0, st, note, e) < 0)
+        return -1;
+    if (oc->launch_failed)
+        return 0;
+    for (int i = 0; i < L->nm; i++)
+        if (row(o, p, L->m[i].name, L->m[i].unit, L->m[i].dir, L->m[i].value, 1, st, note, e) < 0)
+            return -1;
+    for (int i = 0; i < inst->nextra; i++) {
+        const struct env_metric *x = &inst->extra[i];
+        if (row(o, p, x->name, x->unit, x->dir, x->value, 1, st, note, e) < 0)
+            return -1;
+    }
+    if (L->boot_uptime_ms > 0 && row(o, p, "guest_boot_ms", "ms", "lower", L->boot_uptime_ms, 1, st, note, e) < 0)
+        return -1;
+    if (L->boot_modules_ms > 0 &&
+        row(o, p, "guest_modules_ms", "ms", "lower", L->boot_modules_ms, 1, st, note, e) < 0)
+        return -1;
+    /* Start-up phases, measured from outside on the harness's clock. */
+    const struct wl_meta *w = wl_meta_find(o->wl->name);
+    if (!w || !(w->flags & WLM_PHASES) || !L->t_ready)
+        return 0;
+    const struct { const char *n; double v; } ph[] = {
+        { "launch_ms", ms(oc->t0, oc->t1) },
+        { "ready_ms", ms(oc->t0, L->t_ready) },
+        { "exit_ms", ms(oc->t0, oc->t_end) },
+        { "teardown_ms", ms(oc->t_end, oc->t_stop) },
+        { "total_ms", ms(oc->t0, oc->t_stop) },
+    };
+    for (size_t i = 0; i < sizeof ph / sizeof ph[0]; i++)
+        if (row(o, p, ph[i].n, "ms", "lower", ph[i].v, 1, st, note, e) < 0)
+            return -1;
+    return 0;
+}
+
+/* Launch once and record. Returns 1 ok, 0 failed (recorded), -1 on an error
+ * that stops the run (cannot write results, interrupted). */
+static int run_one(const struct one *o, struct vb_err *e)
+{
+    struct launch_log *L = calloc(1, sizeof *L);
+    if (!L)
+        return vb_errf(e, VB_EFAIL, "out of memory");
+    struct env_inst inst = { .fd = -1 };
+    struct outcome oc = { 0 };
+    launch_once(o, &inst, L, &oc);
+    /* Warm-ups (rep 0) are measured, never recorded. */
+    int rc = o->rep == 0 ? 0 : record(o, L, &inst, &oc, e);
+    free(L);
+    if (rc < 0)
+        return -1;
+    if (oc.interrupted)
+        return vb_errf(e, VB_EINTR, "interrupted");
+    if (!strcmp(oc.status, "ok"))
+        return 1;
+    fprintf(stderr, "vcbench: %s/%s rep %d: %s: %s\n", o->env->name, o->wl->name, o->rep, oc.status, oc.why);
+    return 0;
+}
+
+static void progress(const struct run_spec *s, int done, int total, uint64_t t_start,
+                     const struct plan_item *it)
+{
+    if (!s->progress)
+        return;
+    double el = (double)(io_now_ns() - t_start) / 1e9;
+    double eta = done ? el / done * (total - done) : 0;
+    fprintf(stderr, "\r\033[K[%d/%d] %s %s %s  elapsed %dm%02ds  eta %dm%02ds",
+            done + 1, total, s->envs[it->env]->name, s->wls[it->workload].name,
+            it->rep ? "" : "(warm-up)", (int)el / 60, (int)el % 60, (int)eta / 60, (int)eta % 60);
+    fflush(stderr);
+}
+
+int runner_run(const struct run_spec *s, struct run_totals *t, struct vb_err *e)
+{
+    void *state[RUN_MAX_ENVS] = { 0 };
+    struct plan_item *items = NULL;
+    int n = 0, rc = 0, prepared = 0;
+    memset(t, 0, sizeof *t);
+    ncheck_refs = 0;
+
+    for (; prepared < s->nenv; prepared++) {
+        uint64_t a = io_now_ns();
+        if (s->envs[prepared]->prepare(s->cfg, &state[prepared], e) < 0) {
+            rc = -1;
+            goto out;
+        }
+        t->connect_ms[prepared] = ms(a, io_now_ns());
+    }
+    if (plan_build(s->nenv, s->nwl, s->runs, s->warmup, s->seed, &items, &n) < 0) {
+        rc = vb_errf(e, VB_EFAIL, "out of memory");
+        goto out;
+    }
+    if (s->order) {
+        fprintf(s->order, "seq,env,workload,rep\n");
+        for (int i = 0; i < n; i++)
+            fprintf(s->order, "%d,%s,%s,%d\n", i, s->envs[items[i].env]->name,
+                    s->wls[items[i].workload].name, items[i].rep);
+        fflush(s->order);
+    }
+    uint64_t t_start = io_now_ns();
+    for (int i = 0; i < n; i++) {
+        if (sig_stop) {
+            t->skipped_after_signal = n - i;
+            rc = vb_errf(e, VB_EINTR, "interrupted: %d launches not run; finished rows are kept", n - i);
+            break;
+        }
+        progress(s, i, n, t_start, &items[i]);
+        struct one o = { .s = s, .env = s->envs[items[i].env], .state = state[items[i].env],
+                         .wl = &s->wls[items[i].workload], .rep = items[i].rep, .seq = i };
+        int r = run_one(&o, e);
+        if (r < 0) {
+            t->skipped_after_signal = n - i - 1;
+            rc = -1;
+            break;
+        }
+        if (items[i].rep)
+            r ? t->ok++ : t->failed++;
+    }
+    if (s->progress)
+        fprintf(stderr, "\r\033[K");
+out:
+    /* Reverse order of acquisition. */
+    for (int i = prepared - 1; i >= 0; i--)
+        if (state[i])
+            s->envs[i]->teardown(state[i]);
+    if (prepared < s->nenv && state[prepared])
+        s->envs[prepared]->teardown(state[prepared]);
+    free(items);
+    return rc;
+}
