@@ -53,6 +53,9 @@ for o in envs workloads profile runs warmup seed set out mem vcpus cpu-quota acc
 done
 expect_exit "unknown command" 2 "$V" bogus
 expect_exit "unknown env" 2 "$V" run --envs native,xen --out "$tmp/r1"
+expect_exit "empty env in list" 2 "$V" run --envs native, --out "$tmp/r1"
+expect_exit "empty env list" 2 "$V" run --envs "" --out "$tmp/r1"
+expect_exit "empty workload in list" 2 "$V" run --envs native --workloads cpu,,startup --out "$tmp/r1"
 expect_exit "unknown workload" 2 "$V" run --envs native --workloads gpu --out "$tmp/r1"
 expect_exit "runs 0" 2 "$V" run --envs native --runs 0 --out "$tmp/r1"
 expect_exit "runs abc" 2 "$V" run --envs native --runs abc --out "$tmp/r1"

@@ -114,12 +114,82 @@ static void malformed(void **st)
     assert_non_null(strstr(e.msg, "cannot read"));
 }
 
+/* Whatever bytes a note holds (a multi-line libvirt error, quotes,
+ * commas, control bytes), the row reads back and so do the rows after it;
+ * a last row cut short by kill -9 is dropped, the whole ones kept. */
+static void any_note_round_trips(void **st)
+{
+    (void)st;
+    char dir[] = "/tmp/vcb-test-raw2.XXXXXX", path[128];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/raw.csv", dir);
+    struct raw r;
+    struct vb_err e = { 0 };
+    struct raw_run run = { .run_id = "r1", .host = "h", .accel = "tcg", .cpus = "1", .wl_sha256 = "abc",
+                           .mem_mib = 512 };
+    assert_int_equal(raw_open(&r, path, &run, &e), 0);
+    const char *notes[] = { "launch: libvirt says:\nline two\r\nline \"three\", with commas,,",
+                            "\x01\x02 ctl\tbytes \x7f", "\"", "\n", "ends with a quote\"" };
+    for (int i = 0; i < 5; i++) {
+        struct raw_row row = { .env = "vm", .workload = "cpu", .params = "a=1;b=\"x\"", .rep = i + 1,
+                               .seq = i, .metric = "run", .unit = "", .dir = "", .status = "fail",
+                               .note = notes[i] };
+        assert_int_equal(raw_write(&r, &row, &e), 0);
+    }
+    raw_close(&r);
+    struct rows rows;
+    assert_int_equal(rows_load(path, &rows, &e), 0);
+    assert_int_equal(rows.n, 5);
+    assert_int_equal(rows.v[4].rep, 5);
+    assert_string_equal(rows.v[0].params, "a=1;b=\"x\"");
+    rows_free(&rows);
+    /* kill -9 in the middle of a row: the torn tail goes, the rest loads. */
+    FILE *f = fopen(path, "a");
+    fputs("vcbench-raw-1,r1,2026-12-01T00:00:00Z,h,vm,cpu,\"a=1", f);
+    fclose(f);
+    assert_int_equal(rows_load(path, &rows, &e), 0);
+    assert_int_equal(rows.n, 5);
+    rows_free(&rows);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* Names reach file names, gnuplot scripts and Markdown: a row whose name
+ * could break out of them is refused with the line and the field. */
+static void hostile_names_refused(void **st)
+{
+    (void)st;
+    struct vb_err e = { 0 };
+    const char *bad[] = {
+        HDR "vcbench-raw-1,r,t,h,native,cpu,,1,1,\"x\"\" ; system 'id'\",s,lower,1,ok,tcg,1,1,x,\n",
+        HDR "vcbench-raw-1,r,t,h,na tive,cpu,,1,1,m,s,lower,1,ok,tcg,1,1,x,\n",
+        HDR "vcbench-raw-1,r,t,h|x,native,cpu,,1,1,m,s,lower,1,ok,tcg,1,1,x,\n",
+        HDR "vcbench-raw-1,r,t,h,native,cpu,,1,1,m,s,sideways,1,ok,tcg,1,1,x,\n",
+        HDR "vcbench-raw-1,r,t,h,native,cpu,,1,1,m,\"s\nx\",lower,1,ok,tcg,1,1,x,\n",
+        HDR "vcbench-raw-1,r,t,h,native,,,1,1,m,s,lower,1,ok,tcg,1,1,x,\n",
+    };
+    const char *what[] = { "metric", "env", "host", "dir", "unit", "workload" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(load_text(bad[i], &e), -1);
+        assert_int_equal(e.code, VB_EUSAGE);
+        if (!strstr(e.msg, "line 2") || !strstr(e.msg, what[i]))
+            fail_msg("case %zu: %s", i, e.msg);
+    }
+    assert_true(raw_name_ok("randread_lat_p99", 48, 0));
+    assert_true(raw_name_ok("MB/s", 16, 1));
+    assert_false(raw_name_ok("MB/s", 16, 0));
+    assert_false(raw_name_ok("", 16, 0));
+    assert_false(raw_name_ok("0123456789abcdef", 16, 0));   /* does not fit */
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
         cmocka_unit_test(header_rows_and_no_overwrite),
         cmocka_unit_test(loads_fixture),
         cmocka_unit_test(malformed),
+        cmocka_unit_test(any_note_round_trips),
+        cmocka_unit_test(hostile_names_refused),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -167,6 +167,25 @@ static void report_from_fixture(void **st)
     free(buf);
 }
 
+/* Text from run.json cannot break the report's tables or inject markup. */
+static void report_escapes_free_text(void **st)
+{
+    (void)st;
+    struct results r = res;
+    snprintf(r.meta.cpu_model, sizeof r.meta.cpu_model, "Evil | <img src=x> [link](y) `tick`\nnext");
+    snprintf(r.meta.profile, sizeof r.meta.profile, "q`uick");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    struct vb_err e = { 0 };
+    assert_int_equal(mdreport_write(f, &r, &e), 0);
+    fclose(f);
+    assert_non_null(strstr(buf, "| CPU | Evil \\| \\<img src=x\\> \\[link\\](y) \\`tick\\` next |\n"));
+    assert_non_null(strstr(buf, "Profile `q?uick`"));
+    assert_null(strstr(buf, " <img"));                 /* only the escaped \\<img */
+    free(buf);
+}
+
 static void compare_verdicts(void **st)
 {
     (void)st;
@@ -201,7 +220,8 @@ int main(void)
     const struct CMUnitTest t[] = {
         cmocka_unit_test(results_opened_once), cmocka_unit_test(summary_groups_and_costs),
         cmocka_unit_test(golden_charts),
-        cmocka_unit_test(report_from_fixture), cmocka_unit_test(compare_verdicts),
+        cmocka_unit_test(report_from_fixture), cmocka_unit_test(report_escapes_free_text),
+        cmocka_unit_test(compare_verdicts),
     };
     return cmocka_run_group_tests(t, setup, teardown);
 }

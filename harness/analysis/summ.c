@@ -1,4 +1,5 @@
 #include "analysis/summ.h"
+#include "common/csv.h"
 #include "common/jsonio.h"
 #include "common/strmap.h"
 #include "common/wlmeta.h"
@@ -246,7 +247,9 @@ int summary_write_csv(FILE *f, const struct summary *s)
     for (int i = 0; i < s->n; i++) {
         const struct summ_group *x = &s->g[i];
         const struct stat_desc *d = &x->d;
-        fprintf(f, "%s,%s,%s,%s,%s,%d", x->env, x->workload, x->metric, x->unit, x->dir, d->n);
+        const char *names[] = { x->env, x->workload, x->metric, x->unit, x->dir };
+        csv_row_fields(f, names, 5);
+        fprintf(f, ",%d", d->n);
         num(f, d->median), num(f, d->mean), num(f, d->sd), num(f, d->cv), num(f, d->min), num(f, d->max);
         num(f, d->p5), num(f, d->p95), num(f, d->ci_lo), num(f, d->ci_hi);
         fprintf(f, ",%d,%d", d->outliers, d->noisy);

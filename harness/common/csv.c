@@ -1,5 +1,6 @@
 #include "common/csv.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void csv_put(FILE *f, const char *s)
@@ -21,15 +22,63 @@ void csv_put(FILE *f, const char *s)
     fputc('"', f);
 }
 
-int csv_row(FILE *f, const char *const *fields, int n)
+void csv_row_fields(FILE *f, const char *const *fields, int n)
 {
     for (int i = 0; i < n; i++) {
         if (i)
             fputc(',', f);
         csv_put(f, fields[i]);
     }
+}
+
+int csv_row(FILE *f, const char *const *fields, int n)
+{
+    csv_row_fields(f, fields, n);
     fputc('\n', f);
     return ferror(f) ? -1 : 0;
+}
+
+/* Quotes in s[0..n): an odd count leaves a quoted field open. */
+static int quotes_odd(const char *s, size_t n)
+{
+    int odd = 0;
+    for (size_t i = 0; i < n; i++)
+        odd ^= s[i] == '"';
+    return odd;
+}
+
+long csv_read_record(FILE *f, char **buf, size_t *cap, int *ended, int *lines)
+{
+    char *line = NULL;
+    size_t lcap = 0, len = 0;
+    ssize_t n;
+    int open = 0;
+    *ended = 0;
+    while ((n = getline(&line, &lcap, f)) > 0) {
+        (*lines)++;
+        if (len + (size_t)n + 1 > *cap) {
+            size_t nc = (len + (size_t)n + 1) * 2;
+            char *nb = realloc(*buf, nc);
+            if (!nb)
+                break;
+            *buf = nb;
+            *cap = nc;
+        }
+        memcpy(*buf + len, line, (size_t)n);
+        open ^= quotes_odd(line, (size_t)n);
+        len += (size_t)n;
+        (*buf)[len] = '\0';
+        if (!open)
+            break;
+    }
+    free(line);
+    if (len == 0)
+        return -1;
+    if ((*buf)[len - 1] == '\n') {
+        (*buf)[--len] = '\0';
+        *ended = 1;
+    }
+    return (long)len;
 }
 
 int csv_split(char *line, char **fields, int max)

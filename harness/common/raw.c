@@ -1,6 +1,7 @@
 #include "common/raw.h"
 #include "common/csv.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -79,6 +80,37 @@ static int header_ok(char *line)
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
 
+int raw_name_ok(const char *s, size_t max, int unit)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n >= max)
+        return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && !strchr("_.+-:", *s) && !(unit && strchr("/%", *s)))
+            return 0;
+    return 1;
+}
+
+/* Every name a row carries, checked before anything downstream (file
+ * names, gnuplot, Markdown) sees it. NULL when fine, else what is wrong. */
+static const char *names_check(char **f)
+{
+    static const struct { int col; size_t max; int unit, may_be_empty; const char *what; } names[] = {
+        { RAW_RUN_ID, 48, 0, 0, "run_id" }, { RAW_HOST, 64, 0, 0, "host" }, { RAW_ENV, 32, 0, 0, "env" },
+        { RAW_WORKLOAD, 32, 0, 0, "workload" }, { RAW_METRIC, 48, 0, 0, "metric" },
+        { RAW_UNIT, 16, 1, 1, "unit" }, { RAW_STATUS, 16, 0, 0, "status" }, { RAW_ACCEL, 8, 0, 0, "accel" },
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const char *v = f[names[i].col];
+        if ((*v || !names[i].may_be_empty) && !raw_name_ok(v, names[i].max, names[i].unit))
+            return names[i].what;
+    }
+    const char *d = f[RAW_DIR];
+    if (*d && strcmp(d, "higher") != 0 && strcmp(d, "lower") != 0)
+        return "dir";
+    return NULL;
+}
+
 static int parse_row(char *line, struct row *w, const char **why)
 {
     char *f[RAW_NCOL + 1];
@@ -89,6 +121,14 @@ static int parse_row(char *line, struct row *w, const char **why)
     }
     if (strcmp(f[RAW_SCHEMA_COL], RAW_SCHEMA) != 0) {
         *why = "schema is not " RAW_SCHEMA;
+        return -1;
+    }
+    const char *bad = names_check(f);
+    if (bad) {
+        static char msg[96];
+        snprintf(msg, sizeof msg, "%s is empty, too long, or has characters other than letters, digits and "
+                 "_.+-:", bad);
+        *why = msg;
         return -1;
     }
     memset(w, 0, sizeof *w);
@@ -121,12 +161,21 @@ static int parse_row(char *line, struct row *w, const char **why)
         *why = "an ok row without a value";
         return -1;
     }
-    if (!*w->env || !*w->workload || !*w->metric) {
-        *why = "empty env, workload or metric";
-        return -1;
-    }
     w->params = strdup(f[RAW_PARAMS]);
     return w->params ? 0 : -1;
+}
+
+static int rows_grow(struct rows *r)
+{
+    if (r->n < r->cap)
+        return 0;
+    int nc = r->cap ? r->cap * 2 : 256;
+    struct row *nv = realloc(r->v, (size_t)nc * sizeof *nv);
+    if (!nv)
+        return -1;
+    r->v = nv;
+    r->cap = nc;
+    return 0;
 }
 
 int rows_load(const char *path, struct rows *r, struct vb_err *e)
@@ -136,43 +185,42 @@ int rows_load(const char *path, struct rows *r, struct vb_err *e)
     if (!f)
         return vb_errf(e, VB_EUSAGE, "cannot read %s: %s; give a results directory made by 'vcbench run'",
                        path, strerror(errno));
-    char *line = NULL;
+    char *rec = NULL;
     size_t cap = 0;
-    ssize_t len;
-    int lineno = 0, rc = 0;
-    while ((len = getline(&line, &cap, f)) > 0) {
-        lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
-        if (lineno == 1) {
-            if (!header_ok(line)) {
+    long len;
+    int lines = 0, records = 0, ended, rc = 0;
+    for (;;) {
+        int first = lines + 1;                  /* the record's first physical line */
+        if ((len = csv_read_record(f, &rec, &cap, &ended, &lines)) < 0)
+            break;
+        if (records++ == 0) {
+            if (!header_ok(rec))
                 rc = vb_errf(e, VB_EUSAGE, "%s: line 1 is not a vcbench raw.csv header", path);
+            if (rc < 0)
                 break;
-            }
             continue;
         }
-        if (len == 0)
+        if (len == 0 || (len == 1 && rec[0] == '\r'))
             continue;
-        if (r->n == r->cap) {
-            int nc = r->cap ? r->cap * 2 : 256;
-            struct row *nv = realloc(r->v, (size_t)nc * sizeof *nv);
-            if (!nv) {
-                rc = vb_errf(e, VB_EFAIL, "out of memory");
-                break;
-            }
-            r->v = nv;
-            r->cap = nc;
-        }
-        const char *why = "out of memory";
-        if (parse_row(line, &r->v[r->n], &why) < 0) {
-            rc = vb_errf(e, VB_EUSAGE, "%s: line %d: %s", path, lineno, why);
+        if (rows_grow(r) < 0) {
+            rc = vb_errf(e, VB_EFAIL, "out of memory");
             break;
         }
-        r->n++;
+        const char *why = "out of memory";
+        if (parse_row(rec, &r->v[r->n], &why) == 0) {
+            r->n++;
+            continue;
+        }
+        /* A last row without its newline that does not parse is a write
+         * cut short by kill -9: the run ended there; keep what is whole. */
+        if (!ended && feof(f))
+            break;
+        rc = vb_errf(e, VB_EUSAGE, "%s: line %d: %s", path, first, why);
+        break;
     }
-    if (rc == 0 && lineno == 0)
+    if (rc == 0 && records == 0)
         rc = vb_errf(e, VB_EUSAGE, "%s is empty", path);
-    free(line);
+    free(rec);
     fclose(f);
     if (rc < 0)
         rows_free(r);

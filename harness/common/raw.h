@@ -52,6 +52,12 @@ int raw_write(struct raw *r, const struct raw_row *row, struct vb_err *e);
 
 void raw_close(struct raw *r);
 
+/* Is s a name a row may carry (env, workload, metric, host, ...): 1 to
+ * max-1 bytes of letters, digits and _ . + - : (and / % when unit is set,
+ * for "MB/s")? Names reach file names, gnuplot scripts and Markdown, so
+ * nothing else is written or read. */
+int raw_name_ok(const char *s, size_t max, int unit);
+
 /* Reading it back. */
 struct row {
     char run_id[48], host[64], env[32], workload[32], metric[48], unit[16], dir[8], status[16];

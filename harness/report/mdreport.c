@@ -24,6 +24,39 @@ static const char *num(const struct results *r, unsigned long long v)
     return out;
 }
 
+/* Free text from run.json or raw.csv made safe for a Markdown table cell
+ * or line: markup characters escaped, control bytes as spaces. In one of 16
+ * rotating buffers, so several can be used in one printf. */
+static const char *md(const char *s)
+{
+    static char ring[16][1100];
+    static int next;
+    char *out = ring[next++ % 16];
+    size_t k = 0;
+    for (; s && *s && k + 3 < sizeof ring[0]; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (strchr("\\|`*[]<>", c))
+            out[k++] = '\\';
+        out[k++] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
+    }
+    out[k] = '\0';
+    return out;
+}
+
+/* The same for text inside a `code span`, where backslashes do not escape:
+ * backticks and control bytes become '?'. */
+static const char *mdcode(const char *s)
+{
+    static char ring[4][600];
+    static int next;
+    char *out = ring[next++ % 4];
+    size_t k = 0;
+    for (; s && *s && k + 1 < sizeof ring[0]; s++)
+        out[k++] = *s == '`' || (unsigned char)*s < 0x20 ? '?' : *s;
+    out[k] = '\0';
+    return out;
+}
+
 static void fmt(char *out, size_t n, double v)
 {
     if (v != v)
@@ -122,21 +155,21 @@ static void host_versions(FILE *f, const struct results *r)
     const struct run_meta *m = &r->meta;
     fputs("\n## Host\n\n| | |\n|---|---|\n", f);
     fprintf(f, "| host | %s |\n", r->summ.host);
-    fprintf(f, "| CPU | %s |\n", m->cpu_model);
-    fprintf(f, "| topology (hwloc) | %s |\n", m->topology);
+    fprintf(f, "| CPU | %s |\n", md(m->cpu_model));
+    fprintf(f, "| topology (hwloc) | %s |\n", md(m->topology));
     fprintf(f, "| memory | %s MiB |\n", num(r, m->host_mem_mib));
-    fprintf(f, "| host kernel | %s |\n", m->host_kernel);
-    fprintf(f, "| cgroups | %s |\n", m->cgroup);
-    fprintf(f, "| accelerator | %s: %s |\n", r->summ.accel, m->accel_reason);
+    fprintf(f, "| host kernel | %s |\n", md(m->host_kernel));
+    fprintf(f, "| cgroups | %s |\n", md(m->cgroup));
+    fprintf(f, "| accelerator | %s: %s |\n", r->summ.accel, md(m->accel_reason));
 
     fputs("\n## Versions\n\n| | |\n|---|---|\n", f);
-    fprintf(f, "| libvirt | %s (URI: %s) |\n", m->libvirt_version, m->libvirt_uri);
-    fprintf(f, "| QEMU | %s |\n", m->qemu_version);
-    fprintf(f, "| guest kernel | %s (%s) |\n", m->guest_kernel, m->kernel);
-    fprintf(f, "| runc | %s |\n", m->runc_version);
-    fprintf(f, "| crun | %s |\n", m->crun_version);
-    fprintf(f, "| vcbench commit | %s |\n", m->vcbench_commit);
-    fprintf(f, "| wl | %s%ssha256 `%s` |\n", m->wl_build, *m->wl_build ? ", " : "", m->wl_sha256);
+    fprintf(f, "| libvirt | %s (URI: %s) |\n", md(m->libvirt_version), md(m->libvirt_uri));
+    fprintf(f, "| QEMU | %s |\n", md(m->qemu_version));
+    fprintf(f, "| guest kernel | %s (%s) |\n", md(m->guest_kernel), md(m->kernel));
+    fprintf(f, "| runc | %s |\n", md(m->runc_version));
+    fprintf(f, "| crun | %s |\n", md(m->crun_version));
+    fprintf(f, "| vcbench commit | %s |\n", md(m->vcbench_commit));
+    fprintf(f, "| wl | %s%ssha256 `%s` |\n", md(m->wl_build), *m->wl_build ? ", " : "", mdcode(m->wl_sha256));
 }
 
 static void method(FILE *f, const struct results *r)
@@ -145,20 +178,21 @@ static void method(FILE *f, const struct results *r)
     const struct summary *s = &r->summ;
     fputs("\n## Method\n\n", f);
     fprintf(f, "- **Pinning** (hwloc): %s. The container's cpuset, the guest's `<vcpupin>` and the native "
-               "process's affinity are the same CPU set.\n", m->pinning);
+               "process's affinity are the same CPU set.\n", md(m->pinning));
     fprintf(f, "- **Limits**: memory %s MiB for the container (cgroup) and the guest (RAM); %s vCPU(s).\n",
             num(r, m->mem_mib), num(r, (unsigned long long)m->vcpus));
     fprintf(f, "- **Repetitions**: %s warm-up run(s) per environment and workload (not recorded), then %s runs in a "
                "random order interleaved across environments (seed %s, order in `order.csv`), so drift on a shared "
                "machine hits every environment alike. Profile `%s`.\n", num(r, (unsigned long long)m->warmup),
-            num(r, (unsigned long long)m->runs), num(r, m->seed), m->profile);
+            num(r, (unsigned long long)m->runs), num(r, m->seed), mdcode(m->profile));
     fputs("- **Statistics**: median with a 95% percentile-bootstrap CI (2000 resamples, fixed seed); cost factor "
           "versus native with its bootstrap CI; p5/p95 by linear interpolation (type 7); outliers flagged with "
           "Tukey's fences (1.5 IQR), never dropped; a coefficient of variation above 5% is flagged as noisy.\n", f);
     fputs("- **Workload parameters** (as each workload reported them):\n", f);
     for (int i = 0; i < s->n; i++)
         if (workload_first(s, i))
-            fprintf(f, "  - `%s`: %s\n", s->g[i].workload, s->g[i].params && *s->g[i].params ? s->g[i].params : "(none)");
+            fprintf(f, "  - `%s`: %s\n", s->g[i].workload, s->g[i].params && *s->g[i].params ? md(s->g[i].params)
+                                                                                              : "(none)");
 }
 
 static void figure(FILE *f, const char *dir, const char *name, const char *caption)
@@ -256,7 +290,7 @@ static void reproduce(FILE *f, const struct results *r)
         if (!strstr(probe, item))
             snprintf(envs + strlen(envs), sizeof envs - strlen(envs), "%s%s", envs[0] ? "," : "", s->g[i].env);
     }
-    fprintf(f, "build/vcbench run --envs %s --profile %s --runs %s --warmup %s --seed %s", envs, m->profile,
+    fprintf(f, "build/vcbench run --envs %s --profile %s --runs %s --warmup %s --seed %s", envs, mdcode(m->profile),
             num(r, (unsigned long long)m->runs), num(r, (unsigned long long)m->warmup), num(r, m->seed));
     fprintf(f, " --mem %s --out DIR\nbuild/vcbench report DIR > REPORT.md\n```\n", num(r, m->mem_mib));
 }

@@ -21,16 +21,23 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Split a comma list into items (in place). Returns the count or -1. */
+/* Split a comma list into items (in place). Returns the count, or -1 for
+ * too many items or an empty one: "native," in a CI script means a
+ * variable was empty, and measuring less than asked must not pass. */
 static int split_list(char *s, const char **items, int max)
 {
     int n = 0;
-    for (char *save, *t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        if (n == max)
+    for (char *p = s;; p++) {
+        char *c = strchr(p, ',');
+        if (c)
+            *c = '\0';
+        if (!*p || n == max)
             return -1;
-        items[n++] = t;
+        items[n++] = p;
+        if (!c)
+            return n;
+        p = c;
     }
-    return n;
 }
 
 /* Add words of text (space separated) to a workload's argv. */
@@ -60,7 +67,8 @@ static int envs_parse(const char *list, struct run *r, struct vb_err *e)
     snprintf(buf, sizeof buf, "%s", list);
     int n = split_list(buf, names, RUN_MAX_ENVS);
     if (n <= 0)
-        return vb_errf(e, VB_EUSAGE, "--envs: give one or more of native,container,vm (see 'vcbench list')");
+        return vb_errf(e, VB_EUSAGE, "--envs '%s': give one or more of native,container,vm, comma separated, none "
+                       "empty (see 'vcbench list')", list);
     for (int i = 0; i < n; i++) {
         const struct env_ops *env = env_find(names[i]);
         if (!env)
@@ -100,7 +108,8 @@ static int workloads_parse(const char *list, struct run *r, struct vb_err *e)
     snprintf(buf, sizeof buf, "%s", list);
     int n = split_list(buf, names, RUN_MAX_WLS);
     if (n <= 0)
-        return vb_errf(e, VB_EUSAGE, "--workloads: give one or more workloads (see 'vcbench list')");
+        return vb_errf(e, VB_EUSAGE, "--workloads '%s': give one or more workloads, comma separated, none empty "
+                       "(see 'vcbench list')", list);
     for (int i = 0; i < n; i++) {
         const struct wl_meta *w = wl_meta_find(names[i]);
         if (!w)

@@ -5,6 +5,8 @@
 #include "common/io.h"
 #include "common/proto.h"
 #include "common/sig.h"
+#include "common/strmap.h"
+#include "common/raw.h"
 #include "common/wlmeta.h"
 
 #include <math.h>
@@ -14,7 +16,6 @@
 #include <unistd.h>
 
 #define MAX_METRICS 64
-#define MAX_CHECKS 64
 
 struct got_metric {
     char name[PROTO_VAL_MAX < 48 ? PROTO_VAL_MAX : 48];
@@ -35,14 +36,21 @@ struct launch_log {
     double boot_uptime_ms, boot_modules_ms;
 };
 
-/* Checksums seen so far, keyed by workload + params + check name: every
- * environment must report the same value for the same work. */
-struct check_ref {
-    char key[640];
-    char value[64];
+/* Checksums seen so far in the run, keyed by workload + params + check
+ * name: every environment must report the same value for the same work. */
+struct checkbook {
+    struct strmap index;       /* key -> values[] */
+    char **values;
+    int n;
 };
-static struct check_ref check_refs[MAX_CHECKS];
-static int ncheck_refs;
+
+static void checkbook_free(struct checkbook *cb)
+{
+    for (int i = 0; i < cb->n; i++)
+        free(cb->values[i]);
+    free(cb->values);
+    strmap_free(&cb->index);
+}
 
 static void append(char *dst, size_t n, const char *sep, const char *s)
 {
@@ -82,7 +90,11 @@ static int on_line(void *arg, const char *line, uint64_t t)
         const char *d = proto_get(&pl, "dir"), *v = proto_get(&pl, "value");
         char *end;
         double val = v ? strtod(v, &end) : NAN;
-        if (!n || !u || !d || !v || *end || !isfinite(val) || L->nm == MAX_METRICS) {
+        /* Names go into raw.csv, file names, gnuplot and Markdown: only
+         * what raw_name_ok allows is recorded. */
+        if (!n || !u || !d || !v || *end || !isfinite(val) || L->nm == MAX_METRICS ||
+            !raw_name_ok(n, sizeof L->m[0].name, 0) || (*u && !raw_name_ok(u, sizeof L->m[0].unit, 1)) ||
+            (strcmp(d, "higher") != 0 && strcmp(d, "lower") != 0)) {
             L->malformed++;
             return 0;
         }
@@ -113,7 +125,10 @@ static int on_line(void *arg, const char *line, uint64_t t)
 
 /* Compare this launch's checksums with the first ones seen for the same
  * work. Returns 0 when they agree (or are new), -1 on a mismatch. */
-static int checks_verify(const char *workload, const char *params, const char *checks, char *why, size_t n)
+/* Compare this launch's checksums with the first ones seen for the same
+ * work. Returns 0 when they agree (or are new), -1 on a mismatch. */
+static int checks_verify(struct checkbook *cb, const char *workload, const char *params, const char *checks,
+                         char *why, size_t n)
 {
     char buf[256];
     snprintf(buf, sizeof buf, "%s", checks);
@@ -122,23 +137,19 @@ static int checks_verify(const char *workload, const char *params, const char *c
         if (!eq)
             continue;
         *eq = '\0';
-        char key[640];
+        char key[800];
         snprintf(key, sizeof key, "%s|%s|%s", workload, params, tok);
-        int found = 0;
-        for (int i = 0; i < ncheck_refs; i++) {
-            if (strcmp(check_refs[i].key, key) != 0)
-                continue;
-            found = 1;
-            if (strcmp(check_refs[i].value, eq + 1) != 0) {
-                snprintf(why, n, "checksum %s=%s differs from %s seen before: not the same work",
-                         tok, eq + 1, check_refs[i].value);
-                return -1;
-            }
+        int i = strmap_get(&cb->index, key);
+        if (i >= 0 && strcmp(cb->values[i], eq + 1) != 0) {
+            snprintf(why, n, "checksum %s=%s differs from %s seen before: not the same work", tok, eq + 1,
+                     cb->values[i]);
+            return -1;
         }
-        if (!found && ncheck_refs < MAX_CHECKS) {
-            snprintf(check_refs[ncheck_refs].key, sizeof check_refs[0].key, "%s", key);
-            snprintf(check_refs[ncheck_refs].value, sizeof check_refs[0].value, "%s", eq + 1);
-            ncheck_refs++;
+        char **nv = i < 0 ? realloc(cb->values, (size_t)(cb->n + 1) * sizeof *nv) : NULL;
+        if (nv) {
+            cb->values = nv;
+            if ((nv[cb->n] = strdup(eq + 1)) && strmap_put(&cb->index, key, cb->n) == cb->n)
+                cb->n++;
         }
     }
     return 0;
@@ -146,6 +157,7 @@ static int checks_verify(const char *workload, const char *params, const char *c
 
 struct one {
     const struct run_spec *s;
+    struct checkbook *checks;
     const struct env_ops *env;
     void *state;
     const struct run_workload *wl;
@@ -190,7 +202,7 @@ static void judge(const struct one *o, const struct launch_log *L, const struct 
         oc->status = "fail";
         snprintf(oc->why, sizeof oc->why, "%s", L->error[0] ? L->error
                  : !L->ended ? "the workload stopped before its end line" : "the workload reported failure");
-    } else if (checks_verify(o->wl->name, L->params, L->checks, oc->why, sizeof oc->why) < 0) {
+    } else if (checks_verify(o->checks, o->wl->name, L->params, L->checks, oc->why, sizeof oc->why) < 0) {
         oc->status = "mismatch";
     }
 }
@@ -315,14 +327,25 @@ static void progress(const struct run_spec *s, int done, int total, uint64_t t_s
     fflush(stderr);
 }
 
+/* The plan actually run, for order.csv. */
+static void order_write(const struct run_spec *s, const struct plan_item *items, int n)
+{
+    if (!s->order)
+        return;
+    fprintf(s->order, "seq,env,workload,rep\n");
+    for (int i = 0; i < n; i++)
+        fprintf(s->order, "%d,%s,%s,%d\n", i, s->envs[items[i].env]->name, s->wls[items[i].workload].name,
+                items[i].rep);
+    fflush(s->order);
+}
+
 int runner_run(const struct run_spec *s, struct run_totals *t, struct vb_err *e)
 {
     void *state[RUN_MAX_ENVS] = { 0 };
     struct plan_item *items = NULL;
+    struct checkbook checks = { 0 };
     int n = 0, rc = 0, prepared = 0;
     memset(t, 0, sizeof *t);
-    ncheck_refs = 0;
-
     for (; prepared < s->nenv; prepared++) {
         uint64_t a = io_now_ns();
         if (s->envs[prepared]->prepare(s->cfg, &state[prepared], e) < 0) {
@@ -335,13 +358,7 @@ int runner_run(const struct run_spec *s, struct run_totals *t, struct vb_err *e)
         rc = vb_errf(e, VB_EFAIL, "out of memory");
         goto out;
     }
-    if (s->order) {
-        fprintf(s->order, "seq,env,workload,rep\n");
-        for (int i = 0; i < n; i++)
-            fprintf(s->order, "%d,%s,%s,%d\n", i, s->envs[items[i].env]->name,
-                    s->wls[items[i].workload].name, items[i].rep);
-        fflush(s->order);
-    }
+    order_write(s, items, n);
     uint64_t t_start = io_now_ns();
     for (int i = 0; i < n; i++) {
         if (sig_stop) {
@@ -350,7 +367,7 @@ int runner_run(const struct run_spec *s, struct run_totals *t, struct vb_err *e)
             break;
         }
         progress(s, i, n, t_start, &items[i]);
-        struct one o = { .s = s, .env = s->envs[items[i].env], .state = state[items[i].env],
+        struct one o = { .s = s, .checks = &checks, .env = s->envs[items[i].env], .state = state[items[i].env],
                          .wl = &s->wls[items[i].workload], .rep = items[i].rep, .seq = i };
         int r = run_one(&o, e);
         if (r < 0) {
@@ -364,12 +381,11 @@ int runner_run(const struct run_spec *s, struct run_totals *t, struct vb_err *e)
     if (s->progress)
         fprintf(stderr, "\r\033[K");
 out:
-    /* Reverse order of acquisition. */
-    for (int i = prepared - 1; i >= 0; i--)
-        if (state[i])
-            s->envs[i]->teardown(state[i]);
-    if (prepared < s->nenv && state[prepared])
-        s->envs[prepared]->teardown(state[prepared]);
+    /* Reverse order of acquisition; a failed prepare made nothing, but
+     * teardown is NULL-safe either way. */
+    for (int i = prepared < s->nenv ? prepared : prepared - 1; i >= 0; i--)
+        s->envs[i]->teardown(state[i]);
+    checkbook_free(&checks);
     free(items);
     return rc;
 }
