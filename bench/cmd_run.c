@@ -59,8 +59,9 @@ static const struct opt_def run_defs[] = {
       "bytes of the disk file the disk workload uses" },
     { "wl", OPT_STR, O(q.wl), NULL, 0, 0, NULL, "PATH",
       "the static workload binary (default: wl next to vcbench)" },
-    { "timeout", OPT_LONG, O(q.timeout), "600", 1, 86400, NULL, "S",
-      "seconds one launch may take before it is killed and recorded as timeout" },
+    { "timeout", OPT_LONG, O(q.timeout), "0", 0, 86400, NULL, "S",
+      "seconds one launch may take before it is killed and recorded as timeout; 0 = derived from the "
+      "workload's own estimate and the environment" },
     { "export-json", OPT_STR, O(export_json), NULL, 0, 0, NULL, "FILE",
       "also write the whole run (run.json, summary, raw rows) as one JSON file" },
     { "help", OPT_FLAG, O(help), NULL, 0, 0, NULL, NULL, "show this help" },

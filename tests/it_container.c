@@ -112,7 +112,7 @@ static void isolation_and_cgroup(void **st)
     assert_true(cgroup_exists("vcbench.itct/1"));
 
     struct seen s = { 0 };
-    assert_int_equal(io_read_lines(inst.fd, io_now_ns() + 60000000000ull, seen_line, &s, &e), 0);
+    assert_int_equal(io_read_lines(inst.fd, &(uint64_t){ io_now_ns() + 60000000000ull }, seen_line, &s, &e), 0);
     int status = -1;
     assert_int_equal(env_container.wait(state, &inst, &status, &e), 0);
     assert_int_equal(status, 0);
@@ -173,7 +173,7 @@ static void memory_limit_kills(void **st)
     struct env_inst inst = { .fd = -1 };
     assert_int_equal(env_container.launch(st2, &job, &inst, &e), 0);
     struct seen s = { 0 };
-    assert_true(io_read_lines(inst.fd, io_now_ns() + 60000000000ull, seen_line, &s, &e) >= 0);
+    assert_true(io_read_lines(inst.fd, &(uint64_t){ io_now_ns() + 60000000000ull }, seen_line, &s, &e) >= 0);
     int status = 0;
     assert_int_equal(env_container.wait(st2, &inst, &status, &e), 0);
     assert_int_equal(status, -1);             /* killed, not exited */

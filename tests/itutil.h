@@ -49,7 +49,7 @@ static inline int it_run(const struct env_ops *env, void *state, const struct en
     *inst = (struct env_inst){ .fd = -1 };
     if (env->launch(state, job, inst, &e) < 0)
         fail_msg("%s launch: %s", env->name, e.msg);
-    if (io_read_lines(inst->fd, io_now_ns() + 120000000000ull, seen_line, s, &e) < 0)
+    if (io_read_lines(inst->fd, &(uint64_t){ io_now_ns() + 120000000000ull }, seen_line, s, &e) < 0)
         fail_msg("%s read: %s", env->name, e.msg);
     int status = -2;
     if (env->wait(state, inst, &status, &e) < 0)

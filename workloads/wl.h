@@ -23,7 +23,7 @@ struct wl_workload {
     int (*run)(int argc, char **argv, FILE *out);
 };
 
-extern const struct wl_workload wl_cpu, wl_mem, wl_disk, wl_startup;
+extern const struct wl_workload wl_cpu, wl_mem, wl_disk, wl_startup, wl_hold;
 
 const struct wl_workload *wl_find(const char *name);
 const struct wl_workload *const *wl_all(void);
@@ -56,6 +56,14 @@ uint64_t wl_now_ns(void);
 
 /* Number of CPUs this process may run on (its affinity mask). */
 int wl_ncpus(void);
+
+/* Emit `expect ms=<n> fixed_ms=<m>`: how long the work should take on an
+ * unloaded native host of today, a rough estimate from the options: ms of
+ * work that runs slower where the environment is slower (computation,
+ * memory), fixed_ms that does not (I/O for a set duration). The harness
+ * derives the launch's deadline from it; after the options are parsed,
+ * before ready. */
+void wl_expect(FILE *out, double ms, double fixed_ms);
 
 /* Emit `param name=value` with an integer or string value. */
 void wl_param_u64(FILE *out, const char *name, uint64_t v);

@@ -69,6 +69,14 @@ int wl_ncpus(void)
     return n > 0 ? n : 1;
 }
 
+void wl_expect(FILE *out, double ms, double fixed_ms)
+{
+    char a[32], b[32];
+    snprintf(a, sizeof a, "%.0f", ms < 1 ? 1 : ms);
+    snprintf(b, sizeof b, "%.0f", fixed_ms);
+    proto_emit(out, "expect", "ms", a, "fixed_ms", b, (char *)NULL);
+}
+
 void wl_param_u64(FILE *out, const char *name, uint64_t v)
 {
     char buf[32];

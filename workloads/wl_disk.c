@@ -192,6 +192,8 @@ static int disk_run(int argc, char **argv, FILE *out)
     }
     struct disk_run d = { .fd = fd, .size = size - size % bs, .bs = bs,
                           .seconds = seconds_ms ? (double)seconds_ms / 1e3 : (double)seconds };
+    /* Each pattern runs for its duration; filling a short file ~1 GB/s. */
+    wl_expect(out, (double)size / 1e6, (double)np * d.seconds * 1e3);
     char why[256];
     int rc = diskfile_fill(fd, size, why, sizeof why) < 0 ? wl_fail(out, 1, "%s", why) : 0;
     if (rc == 0 && posix_memalign((void **)&d.buf, 4096, bs) != 0)

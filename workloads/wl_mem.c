@@ -234,6 +234,15 @@ static int mem_run(int argc, char **argv, FILE *out)
     wl_param_u64(out, "ntimes", (uint64_t)ntimes);
     wl_param_u64(out, "max_ws", max_ws);
     wl_param_u64(out, "accesses", accesses);
+    /* STREAM: 10 array passes per round at ~5 GB/s plus filling three
+     * arrays; the latency curve: up to 200 ns per access per working set. */
+    double ms = 0;
+    if (bw)
+        ms += ((double)ntimes * 10 + 3) * (double)size / 5e6;
+    if (lat)
+        for (uint64_t ws = 16 << 10; ws <= max_ws; ws *= 2)
+            ms += (double)accesses * 200e-6 + (double)ws / 1e6;
+    wl_expect(out, ms, 0);
     proto_emit(out, "ready", (char *)NULL);
     int rc = 0;
     if (bw)

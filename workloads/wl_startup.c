@@ -12,6 +12,7 @@ static int startup_run(int argc, char **argv, FILE *out)
 {
     if (wl_opts_parse(argc, argv, NULL, 0, out) < 0)
         return 2;
+    wl_expect(out, 0, 0);
     proto_emit(out, "ready", (char *)NULL);
     /* What the environment looks like from inside (after ready, so it is
      * not timed): lets tests check isolation without another binary. */

@@ -10,6 +10,7 @@ static const struct wl_workload *const wl_table[] = {
     &wl_mem,
     &wl_disk,
     &wl_startup,
+    &wl_hold,
 };
 #define WL_N (sizeof wl_table / sizeof wl_table[0])
 

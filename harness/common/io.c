@@ -14,7 +14,7 @@ uint64_t io_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-int io_read_lines(int fd, uint64_t deadline_ns, io_line_fn fn, void *arg, struct vb_err *e)
+int io_read_lines(int fd, const uint64_t *deadline_ns, io_line_fn fn, void *arg, struct vb_err *e)
 {
     char buf[8192];
     size_t have = 0;
@@ -22,10 +22,10 @@ int io_read_lines(int fd, uint64_t deadline_ns, io_line_fn fn, void *arg, struct
         if (sig_stop)
             return vb_errf(e, VB_EINTR, "interrupted");
         uint64_t now = io_now_ns();
-        if (now >= deadline_ns)
+        if (now >= *deadline_ns)
             return vb_errf(e, VB_EFAIL, "timed out waiting for the workload; raise --timeout");
         /* Wake at least every 200 ms to notice a signal promptly. */
-        uint64_t left_ms = (deadline_ns - now) / 1000000 + 1;
+        uint64_t left_ms = (*deadline_ns - now) / 1000000 + 1;
         struct pollfd p = { .fd = fd, .events = POLLIN };
         int r = poll(&p, 1, left_ms > 200 ? 200 : (int)left_ms);
         if (r < 0 && errno != EINTR)

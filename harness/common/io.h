@@ -13,8 +13,9 @@ typedef int (*io_line_fn)(void *arg, const char *line, uint64_t t_ns);
 
 /* Read lines from fd until the callback stops (returns 0), EOF (returns 1),
  * or failure: deadline passed (VB_EFAIL, "timed out"), signal (VB_EINTR) or a
- * read error; those return -1 with e filled. deadline_ns is CLOCK_MONOTONIC. */
-int io_read_lines(int fd, uint64_t deadline_ns, io_line_fn fn, void *arg, struct vb_err *e);
+ * read error; those return -1 with e filled. *deadline_ns is CLOCK_MONOTONIC
+ * and read again after every line, so the callback may move it. */
+int io_read_lines(int fd, const uint64_t *deadline_ns, io_line_fn fn, void *arg, struct vb_err *e);
 
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t io_now_ns(void);

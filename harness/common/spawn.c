@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +26,9 @@ static int child_main(void *arg)
     sigaction(SIGINT, &dfl, NULL);
     sigaction(SIGTERM, &dfl, NULL);
     sigaction(SIGPIPE, &dfl, NULL);
+    /* Dies with the harness (even kill -9); CLONE_VFORK keeps the parent
+     * alive until exec, so the parent cannot have died already. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (r->cpus && sched_setaffinity(0, sizeof *r->cpus, r->cpus) < 0)
         goto fail;
     if (r->stdin_null && dup2(c->null_fd, 0) < 0)
@@ -99,7 +103,7 @@ void proc_kill(pid_t *pid)
     *pid = 0;
 }
 
-int proc_first_line(char *const argv[], char *out, size_t n)
+int proc_output(char *const argv[], char *out, size_t n)
 {
     out[0] = '\0';
     int p[2];
@@ -116,14 +120,18 @@ int proc_first_line(char *const argv[], char *out, size_t n)
         if (r < 0)
             break;
         got += (size_t)r;
-        if (memchr(out + got - (size_t)r, '\n', (size_t)r))
-            break;
     }
     close(p[0]);
     out[got] = '\0';
-    out[strcspn(out, "\n")] = '\0';
     int st;
     if (pid > 0)
         proc_wait(pid, &st, NULL, NULL);
-    return pid > 0 && out[0] ? 0 : -1;
+    return pid > 0 && got ? 0 : -1;
+}
+
+int proc_first_line(char *const argv[], char *out, size_t n)
+{
+    int rc = proc_output(argv, out, n);
+    out[strcspn(out, "\n")] = '\0';
+    return rc == 0 && out[0] ? 0 : -1;
 }

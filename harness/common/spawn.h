@@ -25,7 +25,9 @@ struct spawn_req {
     void *pre_arg;
 };
 
-/* Returns the child's pid, or -1 with errno set (from fork, the hook, or exec). */
+/* Returns the child's pid, or -1 with errno set (from fork, the hook, or
+ * exec). The child is killed if the harness dies (PR_SET_PDEATHSIG), so a
+ * kill -9 of vcbench leaves no workload running. */
 pid_t spawn_start(const struct spawn_req *r);
 
 /* Wait for child pid to end, retrying when a signal interrupts the wait
@@ -38,8 +40,11 @@ int proc_wait(pid_t pid, int *status, struct rusage *ru, struct vb_err *e);
 void proc_kill(pid_t *pid);
 
 /* Run argv (argv[0] a path, no shell) with stdin and stderr on /dev/null
- * and put the first line of its output, without the newline, in out.
+ * and put up to n-1 bytes of its output, NUL-terminated, in out.
  * 0, or -1 ("" in out) when it cannot run or prints nothing. */
+int proc_output(char *const argv[], char *out, size_t n);
+
+/* The same, keeping only the first line (without its newline). */
 int proc_first_line(char *const argv[], char *out, size_t n);
 
 #endif

@@ -17,7 +17,11 @@ const struct wl_meta wlm_startup = {
     "startup", "no-op: report ready at once (the harness times launch and teardown)", WLM_PHASES,
 };
 
-static const struct wl_meta *const table[] = { &wlm_cpu, &wlm_mem, &wlm_disk, &wlm_startup };
+const struct wl_meta wlm_hold = {
+    "hold", "idle: report ready, then stay until --seconds pass or the harness stops it", 0,
+};
+
+static const struct wl_meta *const table[] = { &wlm_cpu, &wlm_mem, &wlm_disk, &wlm_startup, &wlm_hold };
 #define N (int)(sizeof table / sizeof table[0])
 
 int wl_meta_rank(const char *name)

@@ -25,7 +25,7 @@ struct wl_meta {
     unsigned flags;            /* enum wl_meta_flag */
 };
 
-extern const struct wl_meta wlm_cpu, wlm_mem, wlm_disk, wlm_startup;
+extern const struct wl_meta wlm_cpu, wlm_mem, wlm_disk, wlm_startup, wlm_hold;
 
 /* Look up by name; NULL if unknown. */
 const struct wl_meta *wl_meta_find(const char *name);

@@ -64,4 +64,9 @@ int cg_oom_killed(struct cg *c);
 /* Remove the cgroup (its tasks must have exited) and free c. NULL-safe. */
 void cg_destroy(struct cg *c);
 
+/* Remove cgroup `name` and every cgroup under it from every hierarchy,
+ * killing what still runs in them first: what a dead run left behind.
+ * Returns the number of directories removed. */
+int cg_sweep(const char *name);
+
 #endif

@@ -28,6 +28,13 @@ const struct env_ops *const *env_all(int *n)
     return env_table;
 }
 
+void env_sweep(const char *kind, const char *value)
+{
+    for (int i = 0; i < NENV; i++)
+        if (env_table[i]->sweep)
+            env_table[i]->sweep(kind, value);
+}
+
 int env_rank(const char *name)
 {
     int i = 0;

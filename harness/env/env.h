@@ -42,7 +42,7 @@ struct run_cfg {
     uint64_t mem_bytes;        /* memory limit = guest memory size */
     long cpu_quota_pct;        /* container CPU quota in % of one CPU; 0 = none */
     int vcpus;                 /* guest vCPUs (= number of CPUs in pin.work) */
-    long timeout_s;            /* per-launch limit before the instance is killed */
+    long timeout_s;            /* fixed per-launch limit; 0 = from the workload's estimate */
     struct pin_plan pin;       /* CPU sets chosen with hwloc */
 };
 
@@ -77,6 +77,14 @@ struct env_inst {
     struct env_metric extra[ENV_EXTRA_MAX];
 };
 
+/* How long a launch may take, in two parts: start_s until wl says what it
+ * expects (the launch call, a guest's boot, init), then slowdown times
+ * wl's own estimate of its work (with the runner's margin on top). */
+struct env_budget {
+    double start_s;
+    double slowdown;           /* how much slower than native work runs here, at worst */
+};
+
 /* What an environment needs the run to make before prepare(). */
 enum env_need {
     ENV_NEEDS_ROOTFS = 1,      /* the rootfs tree (cfg->rootfs) */
@@ -102,9 +110,19 @@ struct env_ops {
     void (*stop)(void *state, struct env_inst *inst);
     /* Release what prepare() made. Idempotent, NULL-safe. */
     void (*teardown)(void *state);
+    /* This env's deadline budget for the run (struct env_budget); NULL:
+     * 10 s to start, work at most 2x slower than native. */
+    void (*budget)(const struct run_cfg *cfg, struct env_budget *b);
+    /* Remove what a dead run left (a line of its ownership record, see
+     * common/own.h) when the kind is this env's; NULL when it makes
+     * nothing that outlives it. */
+    void (*sweep)(const char *kind, const char *value);
 };
 
 extern const struct env_ops env_native, env_container, env_vm, env_oci_runc, env_oci_crun;
+
+/* Hand one line of a dead run's ownership record to every env's sweep. */
+void env_sweep(const char *kind, const char *value);
 
 /* Look up an environment by name; NULL if unknown. */
 const struct env_ops *env_find(const char *name);

@@ -27,6 +27,7 @@
 #include "env/env.h"
 #include "env/caps.h"
 #include "env/cg.h"
+#include "common/own.h"
 #include "common/spawn.h"
 
 #include <errno.h>
@@ -350,6 +351,10 @@ static int child_steps(struct ct_child *k)
     if (sigaction(SIGINT, &dfl, NULL) < 0 || sigaction(SIGTERM, &dfl, NULL) < 0 ||
         sigaction(SIGPIPE, &dfl, NULL) < 0)
         return S_SIG;
+    /* The container dies with the harness (even kill -9): as pid 1 of its
+     * namespace, with it every process in it. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+        return S_SIG;
     int step = child_mounts(k);
     if (step >= 0)
         return step;
@@ -472,6 +477,7 @@ static int ct_prepare(const struct run_cfg *cfg, void **state, struct vb_err *e)
         goto fail;
     }
     close(fd);
+    own_note("cgroup", "vcbench.%s", cfg->run_id);
     if (ct_parent(c, cfg, e) < 0)
         goto fail;
     int prc = pthread_create(&c->w.th, NULL, worker_main, &c->w);
@@ -614,6 +620,23 @@ static void ct_stop(void *state, struct env_inst *inst)
     env_inst_close(inst);
 }
 
+/* A dead run's cgroups: its processes are gone with it (PDEATHSIG), but
+ * cgroup directories stay until someone removes them. */
+static void ct_sweep(const char *kind, const char *value)
+{
+    if (!strcmp(kind, "cgroup"))
+        cg_sweep(value);
+}
+
+/* Namespaces, cgroup and mounts before wl starts; work runs at native
+ * speed. */
+static void ct_budget(const struct run_cfg *cfg, struct env_budget *b)
+{
+    (void)cfg;
+    b->start_s = 15;
+    b->slowdown = 2;
+}
+
 const struct env_ops env_container = {
     .name = "container",
     .summary = "vcbench's own container: pid/mount/uts/ipc/net/cgroup namespaces, libcgroup limits",
@@ -624,4 +647,6 @@ const struct env_ops env_container = {
     .wait = ct_wait,
     .stop = ct_stop,
     .teardown = ct_teardown,
+    .budget = ct_budget,
+    .sweep = ct_sweep,
 };

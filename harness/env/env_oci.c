@@ -13,6 +13,7 @@
 #include "env/cg.h"
 #include "env/oci.h"
 #include "common/fsutil.h"
+#include "common/own.h"
 #include "common/spawn.h"
 
 #include <errno.h>
@@ -76,6 +77,9 @@ static int oci_prepare_named(const char *prog, const struct run_cfg *cfg, void *
     enum cg_version v = CG_V2;
     if (o->is_crun && cg_detect(&v, NULL) == 0 && v == CG_V1)
         o->no_cgroups = 1;
+    /* The runtime keeps a container's state (and runc its cgroup) after a
+     * kill -9 of the harness: recorded so that the next run deletes them. */
+    own_note("oci", "%d vcbench-%s- %s", o->no_cgroups, cfg->run_id, o->runtime);
     *state = o;
     return 0;
 }
@@ -148,8 +152,9 @@ static pid_t runtime_spawn(struct oci_env *o, const char *cmd, const char *arg, 
         argv[a++] = (char *)arg2;
     argv[a++] = (char *)id;
     argv[a] = NULL;
-    struct spawn_req req = { .path = argv[0], .argv = argv, .cpus = &o->cpus, .stdout_fd = out_fd,
-                             .stdin_null = 1, .pre_exec = o->no_cgroups ? crun_hybrid_ns : NULL };
+    struct spawn_req req = { .path = argv[0], .argv = argv, .cpus = CPU_COUNT(&o->cpus) ? &o->cpus : NULL,
+                             .stdout_fd = out_fd, .stdin_null = 1,
+                             .pre_exec = o->no_cgroups ? crun_hybrid_ns : NULL };
     return spawn_start(&req);
 }
 
@@ -225,12 +230,50 @@ static void oci_teardown(void *state)
     free(state);
 }
 
+/* A dead run's containers: `<runtime> list -q`, then `delete --force` of
+ * each one whose id has the run's prefix. */
+static void oci_sweep_named(const char *prog, const char *kind, const char *value)
+{
+    struct oci_env o = { 0 };
+    char prefix[128], list[8192];
+    if (strcmp(kind, "oci") != 0 || sscanf(value, "%d %127s %4095[^\n]", &o.no_cgroups, prefix, o.runtime) != 3 ||
+        strncmp(prefix, "vcbench-", 8) != 0)
+        return;
+    const char *base = strrchr(o.runtime, '/');
+    if (strcmp(base ? base + 1 : o.runtime, prog) != 0)
+        return;
+    char *argv[] = { o.runtime, o.no_cgroups ? "--cgroup-manager=disabled" : "list",
+                     o.no_cgroups ? "list" : "-q", o.no_cgroups ? "-q" : NULL, NULL };
+    if (proc_output(argv, list, sizeof list) < 0)
+        return;
+    for (char *save, *id = strtok_r(list, "\n", &save); id; id = strtok_r(NULL, "\n", &save)) {
+        if (strncmp(id, prefix, strlen(prefix)) != 0)
+            continue;
+        int st;
+        pid_t pid = runtime_spawn(&o, "delete", "--force", NULL, id, -1);
+        if (pid > 0)
+            proc_wait(pid, &st, NULL, NULL);
+    }
+}
+
+static void runc_sweep(const char *k, const char *v) { oci_sweep_named("runc", k, v); }
+static void crun_sweep(const char *k, const char *v) { oci_sweep_named("crun", k, v); }
+
+/* Namespaces, cgroup and mounts before wl starts; work runs at native
+ * speed. */
+static void oci_budget(const struct run_cfg *cfg, struct env_budget *b)
+{
+    (void)cfg;
+    b->start_s = 30;
+    b->slowdown = 2;
+}
+
 const struct env_ops env_oci_runc = {
     .name = "oci-runc",
     .summary = "runc on an OCI bundle of the same rootfs, CPU set and memory limit (peer)",
     .needs = ENV_NEEDS_ROOTFS,
     .probe = runc_probe, .prepare = runc_prepare, .launch = oci_launch,
-    .wait = oci_wait, .stop = oci_stop, .teardown = oci_teardown,
+    .wait = oci_wait, .stop = oci_stop, .teardown = oci_teardown, .budget = oci_budget, .sweep = runc_sweep,
 };
 
 const struct env_ops env_oci_crun = {
@@ -238,5 +281,5 @@ const struct env_ops env_oci_crun = {
     .summary = "crun on the same bundle (peer; on cgroup v1 hosts without cgroups: memory limit not applied)",
     .needs = ENV_NEEDS_ROOTFS,
     .probe = crun_probe, .prepare = crun_prepare, .launch = oci_launch,
-    .wait = oci_wait, .stop = oci_stop, .teardown = oci_teardown,
+    .wait = oci_wait, .stop = oci_stop, .teardown = oci_teardown, .budget = oci_budget, .sweep = crun_sweep,
 };

@@ -61,6 +61,9 @@
 #define VM_OFF_GRACE_MS 3000
 /* A QEMU libvirt has given up on gets this long to exit before SIGKILL. */
 #define VM_REAP_MS 5000
+/* How often strays_main looks for a dead QEMU to reap: well under the
+ * 200 ms at which libvirt polls for a killed QEMU to be gone. */
+#define VM_STRAY_POLL_MS 20
 
 struct vm {
     const struct run_cfg *cfg;
@@ -79,6 +82,9 @@ struct vm {
     char cur[128];             /* name of the guest being run */
     int stopped;               /* 1 + VIR_DOMAIN_EVENT_STOPPED_* of cur, 0 */
     char errmsg[512];          /* libvirt's last message, from the error hook */
+    pthread_t strays;          /* strays_main, embed only */
+    int strays_started;
+    atomic_int strays_quit;
 };
 
 struct vm_inst {
@@ -289,6 +295,68 @@ static int vm_probe(const struct run_cfg *cfg, struct vb_err *e)
     return 0;
 }
 
+/* 1 when child pid is a dead QEMU that libvirt does not wait for itself:
+ * one that daemonized and was re-parented to us. Such a QEMU has called
+ * setsid() (QEMU's -daemonize, or libvirt's daemonizing fork for a guest)
+ * and so sits in another session than ours, while the children libvirt
+ * waitpid()s are either in our session (the QEMU it runs with -daemonize,
+ * which exits once the daemon is up) or not QEMU (its daemonizing fork
+ * never execs). Only descendants of this process can be re-parented to it,
+ * so a QEMU found here belongs to our embed root. */
+static int stray_qemu(pid_t pid, pid_t our_sid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    /* "pid (comm) state ppid pgrp session ...": comm may hold ')'. */
+    char *l = strchr(buf, '('), *r = strrchr(buf, ')');
+    char state;
+    int ppid, pgrp, sid;
+    if (!l || !r || r < l || sscanf(r + 1, " %c %d %d %d", &state, &ppid, &pgrp, &sid) != 4)
+        return 0;
+    *r = '\0';
+    return state == 'Z' && ppid == getpid() && sid != our_sid && !strncmp(l + 1, "qemu-system", 11);
+}
+
+/* Every QEMU that daemonizes is re-parented to vcbench (a child subreaper,
+ * see vm_uri), and libvirt then waits for it to vanish by polling
+ * kill(pid, 0), which a zombie passes. reap_main reaps a guest's QEMU, but
+ * nothing reaped the ones libvirt starts to probe QEMU's capabilities on a
+ * fresh embed root (two: accel kvm:tcg, then tcg): libvirt sent each
+ * SIGTERM, polled 10 s, sent SIGKILL, polled 30 s more and gave up with
+ * "Failed to terminate process ... Device or resource busy" - 80 s in
+ * virConnectGetDomainCapabilities that no signal could cut short (the
+ * probes themselves take ~0.2 s). The same 40 s hit a guest QEMU that
+ * dies inside virDomainCreateXML, before reaper_start. This thread reaps
+ * such QEMUs for as long as the connection lives.
+ *
+ * waitid(WNOWAIT) only peeks, so children that others wait for (libvirt's
+ * own, other environments') are left to them; it shows one zombie at a
+ * time, and one that is not ours is reaped by its owner within
+ * milliseconds, after which the next one shows. */
+static void *strays_main(void *arg)
+{
+    struct vm *v = arg;
+    pid_t our_sid = getsid(0);
+    while (!atomic_load(&v->strays_quit)) {
+        siginfo_t si;
+        memset(&si, 0, sizeof si);
+        if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid > 0 &&
+            stray_qemu(si.si_pid, our_sid) && waitpid(si.si_pid, NULL, WNOHANG) > 0)
+            continue;           /* there may be another one */
+        struct timespec t = { 0, VM_STRAY_POLL_MS * 1000000L };
+        nanosleep(&t, NULL);
+    }
+    return NULL;
+}
+
 static void vm_teardown(void *state)
 {
     struct vm *v = state;
@@ -307,6 +375,11 @@ static void vm_teardown(void *state)
             /* the loop still wakes on libvirt's own timers */
         }
         pthread_join(v->loop, NULL);
+    }
+    /* After virConnectClose: the sweep above may still kill a QEMU. */
+    if (v->strays_started) {
+        atomic_store(&v->strays_quit, 1);
+        pthread_join(v->strays, NULL);
     }
     if (v->wake_watch >= 0)
         virEventRemoveHandle(v->wake_watch);
@@ -371,16 +444,27 @@ static int vm_prepare(const struct run_cfg *cfg, void **state, struct vb_err *e)
         goto fail;
     }
     v->loop_started = 1;
+    if (v->root[0]) {
+        if (pthread_create(&v->strays, NULL, strays_main, v) != 0) {
+            vb_errf(e, VB_EFAIL, "cannot start the thread that reaps libvirt's QEMUs");
+            goto fail;
+        }
+        v->strays_started = 1;
+    }
     /* Timed once here and reported apart. libvirt probes QEMU's
-     * capabilities lazily, at the first domain start (~40 s under TCG here
-     * with an empty embed root, then read from its cache); asking for the
-     * domain capabilities moves that into this measurement and out of the
-     * first launch, and proves QEMU runs. */
+     * capabilities lazily, at the first domain start (~0.6 s with an empty
+     * embed root, then read from its cache); asking for the domain
+     * capabilities moves that into this measurement and out of the first
+     * launch, and proves QEMU runs. A signal does not stop libvirt (a
+     * Ctrl-C from the terminal can kill the QEMU it probes): failing after
+     * one is an interruption, not a host problem. */
     double t0 = now_ms();
     v->conn = virConnectOpen(v->uri);
     if (!v->conn) {
         const char *why = last_error(v);
-        if (v->root[0] && strstr(why, "pid file"))
+        if (sig_stop)
+            vb_errf(e, VB_EINTR, "interrupted while opening libvirt");
+        else if (v->root[0] && strstr(why, "pid file"))
             vb_errf(e, VB_EHOST, "another vcbench is using the libvirt root %s; wait for it or pass another "
                     "--state-dir", v->root);
         else
@@ -391,8 +475,11 @@ static int vm_prepare(const struct run_cfg *cfg, void **state, struct vb_err *e)
                                                  strcmp(cfg->accel, "kvm") ? "qemu" : "kvm", 0);
     v->connect_ms = now_ms() - t0;
     if (!caps) {
-        vb_errf(e, VB_EHOST, "libvirt cannot use QEMU for x86_64 %s guests: %s; apt-get install qemu-system-x86",
-                cfg->accel, last_error(v));
+        if (sig_stop)
+            vb_errf(e, VB_EINTR, "interrupted while libvirt probed QEMU");
+        else
+            vb_errf(e, VB_EHOST, "libvirt cannot use QEMU for x86_64 %s guests: %s; apt-get install "
+                    "qemu-system-x86", cfg->accel, last_error(v));
         goto fail;
     }
     free(caps);
@@ -688,6 +775,15 @@ static void vm_stop(void *state, struct env_inst *inst)
     env_inst_close(inst);
 }
 
+/* A guest boots first (~2 s under TCG here); TCG runs work up to ~60x
+ * slower than native (memory bandwidth, measured: 57x), KVM close to it. */
+static void vm_budget(const struct run_cfg *cfg, struct env_budget *b)
+{
+    int kvm = !strcmp(cfg->accel, "kvm");
+    b->start_s = kvm ? 60 : 120;
+    b->slowdown = kvm ? 3 : 60;
+}
+
 const struct env_ops env_vm = {
     .name = "vm",
     .summary = "a guest through libvirt (embedded QEMU driver by default), KVM or TCG",
@@ -698,4 +794,5 @@ const struct env_ops env_vm = {
     .wait = vm_wait,
     .stop = vm_stop,
     .teardown = vm_teardown,
+    .budget = vm_budget,
 };

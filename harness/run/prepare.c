@@ -7,6 +7,7 @@
 #include "run/hostinfo.h"
 #include "common/diskfile.h"
 #include "common/fsutil.h"
+#include "common/own.h"
 #include "common/sha256.h"
 #include "common/sig.h"
 #include "common/units.h"
@@ -283,14 +284,34 @@ static int disk_prepare(struct run *r, struct vb_err *e)
     return 0;
 }
 
-/* The state dir (kept), this run's scratch dir in it (removed at the end),
- * and the image the isolated environments start from. */
+/* One line of a dead run's ownership record: its scratch directory here
+ * (only a run-* directory of this state dir), the rest by the envs. */
+static void sweep_line(const char *kind, const char *value, void *arg)
+{
+    const struct run *r = arg;
+    size_t n = strlen(r->state_dir);
+    if (strcmp(kind, "dir") != 0)
+        env_sweep(kind, value);
+    else if (!strncmp(value, r->state_dir, n) && !strncmp(value + n, "/run-", 5) && !strchr(value + n + 1, '/'))
+        fs_rm_tree(value);
+}
+
+/* The state dir (kept), the run's ownership record in it, what dead runs
+ * left, this run's scratch dir (removed at the end), and the image the
+ * isolated environments start from. */
 static int dirs_prepare(struct run *r, struct vb_err *e)
 {
     if (fs_mkdir_p(r->state_dir, 0755) < 0)
         return vb_errf(e, VB_EHOST, "cannot create state dir %s: %s; pass --state-dir", r->state_dir,
                        strerror(errno));
+    if (own_begin(r->state_dir, r->run_id, e) < 0)
+        return -1;
+    r->owned = 1;
+    int dead = own_sweep(r->state_dir, sweep_line, r);
+    if (dead)
+        fprintf(stderr, "vcbench: removed what %d killed run(s) left behind\n", dead);
     snprintf(r->run_dir, sizeof r->run_dir, "%s/run-%s", r->state_dir, r->run_id);
+    own_note("dir", "%s", r->run_dir);
     if (mkdir(r->run_dir, 0755) < 0) {
         int err = errno;
         r->run_dir[0] = '\0';
@@ -418,6 +439,8 @@ int run_execute(struct run *r, struct run_totals *t, struct vb_err *e)
 
 void run_free(struct run *r)
 {
+    /* Everything this run made is gone once run_free is through: the
+     * record goes last. */
     raw_close(&r->raw);
     if (r->spec.order)
         fclose(r->spec.order);
@@ -434,4 +457,7 @@ void run_free(struct run *r)
         r->spec.wls[i].argv = NULL;
         r->spec.wls[i].argc = 0;
     }
+    if (r->owned)
+        own_end();
+    r->owned = 0;
 }

@@ -40,6 +40,7 @@ struct run {
     const char *state_dir, *kernel_dir, *disk_file;
     uint64_t disk_size;
     unsigned needs;            /* union of the chosen envs' enum env_need */
+    int owned;                 /* the ownership record (common/own.h) is ours */
     char run_id[64], accel_why[512];
     char out[PATH_MAX], run_dir[PATH_MAX], wl_path[PATH_MAX], sha[65], kernel[PATH_MAX], disk[PATH_MAX];
     char meta_path[PATH_MAX + 16];

@@ -16,6 +16,11 @@
 #include <unistd.h>
 
 #define MAX_METRICS 64
+/* A launch may take this many times what it should (wl's own estimate times
+ * the environment's slowdown, or once learned, the slowest launch of the
+ * same env and workload so far) before it counts as hung and is killed. */
+#define DEADLINE_MARGIN 5
+#define DEADLINE_SLACK_NS 5000000000ull
 
 struct got_metric {
     char name[PROTO_VAL_MAX < 48 ? PROTO_VAL_MAX : 48];
@@ -34,6 +39,12 @@ struct launch_log {
     int ended, end_ok, malformed;
     uint64_t t_ready, t_end, t_first;
     double boot_uptime_ms, boot_modules_ms;
+    /* The deadline: env budget until the expect line, then from it. */
+    uint64_t deadline, t_expect;
+    int fixed;                 /* --timeout: one flat deadline */
+    struct env_budget budget;
+    uint64_t learned_ns;       /* slowest expect->end of this env + workload so far, 0 */
+    double expect_ms, fixed_ms;
 };
 
 /* Checksums seen so far in the run, keyed by workload + params + check
@@ -79,6 +90,15 @@ static int on_line(void *arg, const char *line, uint64_t t)
         }
     } else if (!strcmp(pl.kind, "ready")) {
         L->t_ready = t;
+    } else if (!strcmp(pl.kind, "expect") && !L->fixed && !L->t_expect) {
+        const char *w = proto_get(&pl, "ms"), *f = proto_get(&pl, "fixed_ms");
+        L->expect_ms = w ? strtod(w, NULL) : 0;
+        L->fixed_ms = f ? strtod(f, NULL) : 0;
+        double need = 2 * L->fixed_ms * 1e6 + DEADLINE_MARGIN * L->budget.slowdown * L->expect_ms * 1e6;
+        if (L->learned_ns && DEADLINE_MARGIN * (double)L->learned_ns < need)
+            need = DEADLINE_MARGIN * (double)L->learned_ns;
+        L->t_expect = t;
+        L->deadline = t + DEADLINE_SLACK_NS + (uint64_t)need;
     } else if (!strcmp(pl.kind, "boot")) {
         const char *v;
         if ((v = proto_get(&pl, "uptime_ns")))
@@ -158,6 +178,7 @@ static int checks_verify(struct checkbook *cb, const char *workload, const char 
 struct one {
     const struct run_spec *s;
     struct checkbook *checks;
+    uint64_t *learned;         /* slowest expect->end of this env + workload */
     const struct env_ops *env;
     void *state;
     const struct run_workload *wl;
@@ -207,6 +228,20 @@ static void judge(const struct one *o, const struct launch_log *L, const struct 
     }
 }
 
+/* Why a launch timed out, in words a user can act on. */
+static void timeout_why(const struct launch_log *L, struct outcome *oc, uint64_t now)
+{
+    double s = (double)(now - oc->t0) / 1e9;
+    if (!L->t_expect)
+        snprintf(oc->why, sizeof oc->why, "no sign of wl after %.0f s (this environment gets %.0f s to start it); "
+                 "pass --timeout to allow longer", s, L->budget.start_s);
+    else
+        snprintf(oc->why, sizeof oc->why, "no end line after %.0f s: wl expected %.0f ms of work%s, this environment "
+                 "may be %gx slower, and %dx that is allowed; pass --timeout to allow longer", s, L->expect_ms,
+                 L->learned_ns ? " (or as long as the slowest launch so far)" : "", L->budget.slowdown,
+                 DEADLINE_MARGIN);
+}
+
 /* Launch, read the stream until its end line (or EOF, timeout, signal),
  * wait, stop - stop on every path, as the env contract says. */
 static void launch_once(const struct one *o, struct env_inst *inst, struct launch_log *L, struct outcome *oc)
@@ -220,8 +255,14 @@ static void launch_once(const struct one *o, struct env_inst *inst, struct launc
                            .seq = o->seq, .disk = w && (w->flags & WLM_DISK) ? o->s->disk : NULL };
     struct vb_err le = { 0 };
     int code = -1;
+    L->fixed = cfg->timeout_s > 0;
+    L->learned_ns = *o->learned;
+    L->budget = (struct env_budget){ 10, 2 };
+    if (o->env->budget)
+        o->env->budget(cfg, &L->budget);
     oc->status = "ok";
     oc->t0 = io_now_ns();
+    L->deadline = oc->t0 + (uint64_t)((L->fixed ? (double)cfg->timeout_s : L->budget.start_s) * 1e9);
     if (o->env->launch(o->state, &job, inst, &le) < 0) {
         oc->status = "fail";
         oc->launch_failed = 1;
@@ -230,14 +271,20 @@ static void launch_once(const struct one *o, struct env_inst *inst, struct launc
         return;
     }
     oc->t1 = io_now_ns();
-    uint64_t deadline = oc->t0 + (uint64_t)cfg->timeout_s * 1000000000ull;
-    if (io_read_lines(inst->fd, deadline, on_line, L, &le) < 0) {
+    int r = io_read_lines(inst->fd, &L->deadline, on_line, L, &le);
+    if (r < 0) {
         oc->interrupted = le.code == VB_EINTR;
         oc->status = oc->interrupted ? "interrupted" : "timeout";
-        snprintf(oc->why, sizeof oc->why, "%s", le.msg);
+        if (oc->interrupted || L->fixed)
+            snprintf(oc->why, sizeof oc->why, "%s", le.msg);
+        else
+            timeout_why(L, oc, io_now_ns());
     }
     oc->t_end = L->t_end ? L->t_end : io_now_ns();
-    if (!oc->interrupted && o->env->wait(o->state, inst, &code, &le) < 0) {
+    if (L->t_end && L->t_expect && L->t_end - L->t_expect > *o->learned)
+        *o->learned = L->t_end - L->t_expect;
+    /* A hung or interrupted instance is not waited for: stop() kills it. */
+    if (r >= 0 && o->env->wait(o->state, inst, &code, &le) < 0) {
         oc->interrupted = le.code == VB_EINTR;
         if (!strcmp(oc->status, "ok")) {
             oc->status = oc->interrupted ? "interrupted" : "fail";
@@ -344,6 +391,7 @@ int runner_run(const struct run_spec *s, struct run_totals *t, struct vb_err *e)
     void *state[RUN_MAX_ENVS] = { 0 };
     struct plan_item *items = NULL;
     struct checkbook checks = { 0 };
+    uint64_t learned[RUN_MAX_ENVS][RUN_MAX_WLS] = { { 0 } };
     int n = 0, rc = 0, prepared = 0;
     memset(t, 0, sizeof *t);
     for (; prepared < s->nenv; prepared++) {
@@ -367,7 +415,8 @@ int runner_run(const struct run_spec *s, struct run_totals *t, struct vb_err *e)
             break;
         }
         progress(s, i, n, t_start, &items[i]);
-        struct one o = { .s = s, .checks = &checks, .env = s->envs[items[i].env], .state = state[items[i].env],
+        struct one o = { .s = s, .checks = &checks, .learned = &learned[items[i].env][items[i].workload],
+                         .env = s->envs[items[i].env], .state = state[items[i].env],
                          .wl = &s->wls[items[i].workload], .rep = items[i].rep, .seq = i };
         int r = run_one(&o, e);
         if (r < 0) {
