@@ -14,6 +14,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* run.json is broken: say so once; what needs only raw.csv goes on. */
+static void warn_meta(const struct results *r)
+{
+    if (r->meta_warning[0])
+        fprintf(stderr, "vcbench: warning: %s; run.json left out (host and version details missing)\n",
+                r->meta_warning);
+}
+
 /* Exactly one results directory, opened; or a usage error / help. Returns
  * -1 when r is open and the command should go on, else the exit code. */
 static int one_dir(int argc, char **argv, const char *cmd, struct results *r)
@@ -37,6 +45,7 @@ static int one_dir(int argc, char **argv, const char *cmd, struct results *r)
     struct vb_err e = { 0 };
     if (results_open(argv[0], r, &e) < 0)
         return cmd_fail(e.code, e.msg);
+    warn_meta(r);
     return -1;
 }
 

@@ -10,7 +10,7 @@ set -eu
 PKGS="gcc make libc6-dev musl-tools pkg-config
 libvirt-dev libjson-c-dev libvirt-daemon-driver-qemu libvirt-daemon-system libvirt-clients
 qemu-system-x86 qemu-system-data libcgroup-dev cgroup-tools libhwloc-dev hwloc-nox
-gnuplot-nox libcmocka-dev cpio xz-utils iproute2
+gnuplot-nox libcmocka-dev cpio xz-utils iproute2 clang libclang-rt-14-dev
 runc crun fio mbw"
 
 missing=""

@@ -19,38 +19,12 @@
 #include <sys/wait.h>
 
 #define KDIR "/var/cache/vcbench/kernel"
-/* The default state dir: its libvirt capability cache seeds ours. */
-#define DEFAULT_STATE "/var/tmp/vcbench"
 
 static char dir[64];
 static struct image img;
 static struct run_cfg cfg;
 static void *state;
 static char skip_why[600];
-
-/* Copy the files of directory from into to (made if missing). */
-static void copy_dir_files(const char *from, const char *to)
-{
-    DIR *d = opendir(from);
-    if (!d)
-        return;
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && cp -p '%s'/*.xml '%s'/ 2>/dev/null", to, from, to);
-    if (system(cmd) != 0) {
-        /* no cache to copy: libvirt probes QEMU itself */
-    }
-    closedir(d);
-}
-
-/* A fresh embed root makes libvirt probe QEMU (~0.6 s here). The cache
- * of the default state dir is valid on this host (libvirt re-checks QEMU's
- * and its own timestamps and reprobes if not), so start from a copy. */
-static void seed_caps(const char *state_dir)
-{
-    char to[300];
-    snprintf(to, sizeof to, "%s/lv/cache/qemu/capabilities", state_dir);
-    copy_dir_files(DEFAULT_STATE "/lv/cache/qemu/capabilities", to);
-}
 
 static int setup(void **st)
 {
@@ -73,7 +47,8 @@ static int setup(void **st)
         snprintf(skip_why, sizeof skip_why, "no guest kernel modules (%s); run scripts/fetch-kernel.sh", e.msg);
         return 0;
     }
-    seed_caps(dir);
+    /* A brand-new state dir: libvirt probes QEMU into an empty cache, as on
+     * a fresh machine (CI must see what a new user sees). */
     static char why[512];
     cfg = (struct run_cfg){ .run_id = "itvm", .wl_path = wl, .state_dir = dir, .run_dir = dir,
                             .rootfs = img.rootfs, .initrd = img.initrd, .kernel = KDIR "/vmlinux",
@@ -361,7 +336,6 @@ static void cli_interrupt_and_sweep(void **st)
     char sd[128], root[160], out[160];
     snprintf(sd, sizeof sd, "%s/cli", dir);
     snprintf(root, sizeof root, "%s/lv/", sd);
-    seed_caps(sd);
 
     snprintf(out, sizeof out, "%s/out-int", dir);
     pid_t p = cli_start(sd, out);

@@ -111,6 +111,13 @@ static void incomplete_refused(void **st)
     d = base();
     d.serial_socket = NULL;
     assert_null(domxml_string(&d));
+    /* Control bytes cannot be carried by XML: refused, not passed on. */
+    d = base();
+    d.kernel = "/boot/vm\x01linux";
+    assert_null(domxml_string(&d));
+    d = base();
+    d.disk = "/tmp/a\nb.img";
+    assert_null(domxml_string(&d));
 }
 
 /* The kernel command line: wl's arguments after "--", the disk as

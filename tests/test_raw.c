@@ -106,7 +106,11 @@ static void malformed(void **st)
     assert_non_null(strstr(e.msg, "ok row without a value"));
     assert_int_equal(load_text(HDR "vcbench-raw-1,r,t,h,native\n", &e), -1);
     assert_non_null(strstr(e.msg, "wrong number of fields"));
-    assert_int_equal(load_text(HDR "vcbench-raw-1,\"r,t,h,native\n", &e), -1);
+    /* An open quote at the very end is a torn last row (dropped); one that
+     * swallows the rows after it is a broken file. */
+    assert_int_equal(load_text(HDR "vcbench-raw-1,\"r,t,h,native\n", &e), 0);
+    assert_int_equal(load_text(HDR "vcbench-raw-1,\"r,t,h,native\n" ROW("1.5", "ok"), &e), -1);
+    assert_non_null(strstr(e.msg, "line 2"));
     assert_int_equal(load_text(HDR "vcbench-raw-9,r,t,h,native,cpu,,1,1,m,s,lower,1,ok,tcg,1,1,x,\n", &e), -1);
     assert_non_null(strstr(e.msg, "schema"));
     assert_int_equal(load_text("", &e), -1);

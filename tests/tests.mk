@@ -28,6 +28,11 @@ unit: all $(UNIT_BIN)
 integration: all $(IT_BIN)
 	@scripts/run-tests.sh $(IT_BIN)
 
+include tests/fuzz.mk
+
+# Every test program, the fuzzers for a few seconds each, and the unit
+# tests once more under ASan+UBSan.
 test: setup
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(IT_BIN)
-	@scripts/run-tests.sh scripts/check-layers.sh $(UNIT_BIN) $(IT_BIN) tests/cli.sh
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(IT_BIN) $(FUZZ_BIN)
+	@$(MAKE) --no-print-directory asan-build
+	@scripts/run-tests.sh scripts/check-layers.sh $(UNIT_BIN) $(IT_BIN) tests/cli.sh tests/fuzz-smoke.sh tests/asan.sh

@@ -20,11 +20,16 @@ int results_open(const char *path, struct results *r, struct vb_err *e)
     }
     if (rows_load(p, &r->rows, e) < 0)
         return -1;
-    snprintf(p, sizeof p, "%s/run.json", r->dir);
-    int m = meta_read(p, &r->meta, e);
-    if (m < 0 || summary_build(&r->rows, &r->summ, e) < 0) {
+    if (summary_build(&r->rows, &r->summ, e) < 0) {
         rows_free(&r->rows);
         return -1;
+    }
+    snprintf(p, sizeof p, "%s/run.json", r->dir);
+    struct vb_err me = { 0 };
+    int m = meta_read(p, &r->meta, &me);
+    if (m < 0) {
+        memset(&r->meta, 0, sizeof r->meta);
+        snprintf(r->meta_warning, sizeof r->meta_warning, "%s", me.msg);
     }
     r->has_meta = m == 0;
     return 0;

@@ -19,14 +19,17 @@
 struct results {
     char dir[PATH_MAX];        /* the directory as the user named it */
     struct rows rows;
-    struct run_meta meta;      /* zeroed when there is no run.json */
+    struct run_meta meta;      /* zeroed when there is no usable run.json */
     int has_meta;
+    char meta_warning[512];    /* why run.json was not used, when it exists but is broken */
     struct summary summ;
 };
 
 /* Open path: a results directory (DIR/raw.csv, DIR/run.json when there)
  * or a raw.csv file itself. 0, or -1 with e (VB_EUSAGE: missing or
- * malformed input, nothing measured) and nothing to close. */
+ * malformed raw.csv, nothing measured) and nothing to close. A broken
+ * run.json does not stop anything that needs only the rows: it is left
+ * out and meta_warning says why. */
 int results_open(const char *path, struct results *r, struct vb_err *e);
 
 void results_close(struct results *r);

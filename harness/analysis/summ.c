@@ -200,7 +200,7 @@ int summary_build(const struct rows *r, struct summary *s, struct vb_err *e)
     memset(s, 0, sizeof *s);
     struct grouping G = { 0 };
     int rc = rows_group(r, s, &G);
-    if (rc == 0) {
+    if (rc == 0 && s->n > 0) {
         groups_compute(s, &G);
         rc = groups_sort(s, &G);
     }
@@ -213,8 +213,10 @@ int summary_build(const struct rows *r, struct summary *s, struct vb_err *e)
         summary_free(s);
         return vb_errf(e, VB_EFAIL, "out of memory");
     }
-    if (s->n == 0)
+    if (s->n == 0) {
+        summary_free(s);
         return vb_errf(e, VB_EUSAGE, "no measured rows to summarise (every repetition failed?)");
+    }
     return 0;
 }
 

@@ -25,7 +25,7 @@ struct summ_group {
 struct summary {
     struct summ_group *g;
     int n;
-    char run_id[48], host[64], accel[8];
+    char run_id[48], host[72], accel[8];
     int runs;                  /* most repetitions of any group */
 };
 

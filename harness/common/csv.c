@@ -76,7 +76,7 @@ long csv_read_record(FILE *f, char **buf, size_t *cap, int *ended, int *lines)
         return -1;
     if ((*buf)[len - 1] == '\n') {
         (*buf)[--len] = '\0';
-        *ended = 1;
+        *ended = !open;        /* a quote still open: the file ended mid-record */
     }
     return (long)len;
 }

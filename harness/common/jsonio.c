@@ -43,11 +43,10 @@ json_object *jsonio_read(const char *path, struct vb_err *e)
 {
     json_object *o = json_object_from_file(path);
     if (!o) {
-        /* json-c's message names the file and the reason, with a newline. */
+        /* json-c's own message ends in a newline and may not name the file. */
         const char *why = json_util_get_last_err();
-        vb_errf(e, VB_EUSAGE, "%.*s", why ? (int)strcspn(why, "\n") : 0, why ? why : "");
-        if (!why)
-            vb_errf(e, VB_EUSAGE, "cannot read %s", path);
+        vb_errf(e, VB_EUSAGE, "%s is not readable JSON (%.*s)", path, why ? (int)strcspn(why, "\n") : 7,
+                why ? why : "unknown");
     }
     return o;
 }

@@ -87,10 +87,11 @@ static void replay(const char *rec, void (*fn)(const char *, const char *, void 
     while (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\n")] = '\0';
         char *sp = strchr(line, ' ');
-        if (!sp || !strcmp(line, "pid"))
+        if (!sp)
             continue;
         *sp = '\0';
-        fn(line, sp + 1, arg);
+        if (strcmp(line, "pid") != 0)
+            fn(line, sp + 1, arg);
     }
     fclose(f);
 }

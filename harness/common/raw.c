@@ -20,6 +20,12 @@ const char *const raw_columns[RAW_NCOL] = {
 int raw_open(struct raw *r, const char *path, const struct raw_run *run, struct vb_err *e)
 {
     memset(r, 0, sizeof *r);
+    /* Never write what the reader would refuse (names_check below). */
+    if (!raw_name_ok(run->host, 65, 0))
+        return vb_errf(e, VB_EHOST, "the host name '%s' cannot be recorded (letters, digits and _.+-: only, "
+                       "at most 64); set a plain host name", run->host);
+    if (!raw_name_ok(run->run_id, 48, 0) || !raw_name_ok(run->accel, 8, 0))
+        return vb_errf(e, VB_EUSAGE, "run id '%s' or accelerator '%s' cannot be recorded", run->run_id, run->accel);
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0)
         return vb_errf(e, errno == EEXIST ? VB_EUSAGE : VB_EHOST, "cannot create %s: %s%s", path,
@@ -37,6 +43,10 @@ int raw_open(struct raw *r, const char *path, const struct raw_run *run, struct 
 
 int raw_write(struct raw *r, const struct raw_row *row, struct vb_err *e)
 {
+    if (!raw_name_ok(row->env, 32, 0) || !raw_name_ok(row->workload, 32, 0) || !raw_name_ok(row->metric, 48, 0) ||
+        !raw_name_ok(row->status, 16, 0) || (*row->unit && !raw_name_ok(row->unit, 16, 1)))
+        return vb_errf(e, VB_EFAIL, "refusing to write a row named %s/%s/%s (unit '%s', status '%s') that raw.csv "
+                       "readers would refuse", row->env, row->workload, row->metric, row->unit, row->status);
     char t[32], rep[16], seq[16], val[64], mem[24];
     time_t now = time(NULL);
     struct tm tm;
@@ -96,7 +106,7 @@ int raw_name_ok(const char *s, size_t max, int unit)
 static const char *names_check(char **f)
 {
     static const struct { int col; size_t max; int unit, may_be_empty; const char *what; } names[] = {
-        { RAW_RUN_ID, 48, 0, 0, "run_id" }, { RAW_HOST, 64, 0, 0, "host" }, { RAW_ENV, 32, 0, 0, "env" },
+        { RAW_RUN_ID, 48, 0, 0, "run_id" }, { RAW_HOST, 65, 0, 0, "host" }, { RAW_ENV, 32, 0, 0, "env" },
         { RAW_WORKLOAD, 32, 0, 0, "workload" }, { RAW_METRIC, 48, 0, 0, "metric" },
         { RAW_UNIT, 16, 1, 1, "unit" }, { RAW_STATUS, 16, 0, 0, "status" }, { RAW_ACCEL, 8, 0, 0, "accel" },
     };
@@ -178,13 +188,9 @@ static int rows_grow(struct rows *r)
     return 0;
 }
 
-int rows_load(const char *path, struct rows *r, struct vb_err *e)
+int rows_read(FILE *f, const char *path, struct rows *r, struct vb_err *e)
 {
     memset(r, 0, sizeof *r);
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return vb_errf(e, VB_EUSAGE, "cannot read %s: %s; give a results directory made by 'vcbench run'",
-                       path, strerror(errno));
     char *rec = NULL;
     size_t cap = 0;
     long len;
@@ -207,13 +213,16 @@ int rows_load(const char *path, struct rows *r, struct vb_err *e)
             break;
         }
         const char *why = "out of memory";
+        int swallowed = strstr(rec, "\n" RAW_SCHEMA ",") != NULL;   /* before parse_row splits rec */
         if (parse_row(rec, &r->v[r->n], &why) == 0) {
             r->n++;
             continue;
         }
         /* A last row without its newline that does not parse is a write
-         * cut short by kill -9: the run ended there; keep what is whole. */
-        if (!ended && feof(f))
+         * cut short by kill -9: the run ended there; keep what is whole.
+         * Unless an open quote swallowed whole rows after it: that is a
+         * broken file, and dropping them would lose data silently. */
+        if (!ended && feof(f) && !swallowed)
             break;
         rc = vb_errf(e, VB_EUSAGE, "%s: line %d: %s", path, first, why);
         break;
@@ -221,9 +230,20 @@ int rows_load(const char *path, struct rows *r, struct vb_err *e)
     if (rc == 0 && records == 0)
         rc = vb_errf(e, VB_EUSAGE, "%s is empty", path);
     free(rec);
-    fclose(f);
     if (rc < 0)
         rows_free(r);
+    return rc;
+}
+
+int rows_load(const char *path, struct rows *r, struct vb_err *e)
+{
+    memset(r, 0, sizeof *r);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return vb_errf(e, VB_EUSAGE, "cannot read %s: %s; give a results directory made by 'vcbench run'",
+                       path, strerror(errno));
+    int rc = rows_read(f, path, r, e);
+    fclose(f);
     return rc;
 }
 

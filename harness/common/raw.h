@@ -60,7 +60,7 @@ int raw_name_ok(const char *s, size_t max, int unit);
 
 /* Reading it back. */
 struct row {
-    char run_id[48], host[64], env[32], workload[32], metric[48], unit[16], dir[8], status[16];
+    char run_id[48], host[72], env[32], workload[32], metric[48], unit[16], dir[8], status[16];
     char accel[8], cpus[64];
     char *params;
     int rep, seq;
@@ -76,6 +76,9 @@ struct rows {
 /* Load path. A missing file, a header that is not vcbench-raw-1, or a
  * malformed line fails with VB_EUSAGE and a message naming the line. */
 int rows_load(const char *path, struct rows *r, struct vb_err *e);
+
+/* The same from an open stream; path names it in messages. */
+int rows_read(FILE *f, const char *path, struct rows *r, struct vb_err *e);
 
 void rows_free(struct rows *r);
 

@@ -93,13 +93,21 @@ int proc_wait(pid_t pid, int *status, struct rusage *ru, struct vb_err *e)
     return 0;
 }
 
+int proc_reap(pid_t pid)
+{
+    int st;
+    pid_t r;
+    while ((r = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
+        ;
+    return r == pid && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
 void proc_kill(pid_t *pid)
 {
     if (*pid <= 0)
         return;
     kill(*pid, SIGKILL);
-    while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
-        ;
+    proc_reap(*pid);
     *pid = 0;
 }
 
@@ -123,9 +131,8 @@ int proc_output(char *const argv[], char *out, size_t n)
     }
     close(p[0]);
     out[got] = '\0';
-    int st;
     if (pid > 0)
-        proc_wait(pid, &st, NULL, NULL);
+        proc_reap(pid);
     return pid > 0 && got ? 0 : -1;
 }
 

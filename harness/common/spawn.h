@@ -36,6 +36,10 @@ pid_t spawn_start(const struct spawn_req *r);
  * Returns 0, or -1 with e: VB_EINTR (pid not reaped: stop it) or VB_EFAIL. */
 int proc_wait(pid_t pid, int *status, struct rusage *ru, struct vb_err *e);
 
+/* Wait for pid whatever signals arrive: for clean-up, which must finish
+ * even after a second Ctrl-C. Its exit code, or -1 when killed/unknown. */
+int proc_reap(pid_t pid);
+
 /* SIGKILL *pid when it is > 0, reap it, set *pid to 0. */
 void proc_kill(pid_t *pid);
 

@@ -24,6 +24,16 @@ static void esc(FILE *f, const char *s)
     }
 }
 
+/* XML 1.0 cannot carry most control bytes, escaped or not: a string with
+ * one (a path from the command line, say) is refused, never passed on. */
+static int has_ctl(const char *s)
+{
+    for (; s && *s; s++)
+        if ((unsigned char)*s < 0x20)
+            return 1;
+    return 0;
+}
+
 /* <tag>text</tag> with text escaped, on its own indented line. */
 static void elem(FILE *f, const char *indent, const char *tag, const char *text)
 {
@@ -96,6 +106,14 @@ int domxml_write(FILE *f, const struct domxml *d)
     if (!d->name || !d->kernel || !d->initrd || !d->cmdline || !d->serial_socket || d->vcpus < 1 ||
         d->vcpus > DOMXML_VCPUS_MAX || d->mem_bytes < (1u << 20))
         return -1;
+    const char *text[] = { d->name, d->machine, d->emulator_cpus, d->firmware, d->kernel, d->initrd, d->cmdline,
+                           d->serial_socket, d->disk };
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
+        if (has_ctl(text[i]))
+            return -1;
+    for (int i = 0; i < d->vcpus; i++)
+        if (has_ctl(d->vcpu_cpus[i]))
+            return -1;
     fprintf(f, "<domain type='%s'>\n", d->kvm ? "kvm" : "qemu");
     elem(f, "  ", "name", d->name);
     fprintf(f, "  <memory unit='KiB'>%llu</memory>\n", (unsigned long long)(d->mem_bytes >> 10));

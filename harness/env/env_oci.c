@@ -212,9 +212,8 @@ static void oci_stop(void *state, struct env_inst *inst)
         /* The runtime did not finish: its container (and cgroup) may live
          * on. `delete --force` kills and removes it. */
         pid_t pid = runtime_spawn(o, "delete", "--force", NULL, oi->id, -1);
-        int st;
         if (pid > 0)
-            proc_wait(pid, &st, NULL, NULL);
+            proc_reap(pid);
     }
     env_inst_close(inst);
     if (oi) {
@@ -249,10 +248,9 @@ static void oci_sweep_named(const char *prog, const char *kind, const char *valu
     for (char *save, *id = strtok_r(list, "\n", &save); id; id = strtok_r(NULL, "\n", &save)) {
         if (strncmp(id, prefix, strlen(prefix)) != 0)
             continue;
-        int st;
         pid_t pid = runtime_spawn(&o, "delete", "--force", NULL, id, -1);
         if (pid > 0)
-            proc_wait(pid, &st, NULL, NULL);
+            proc_reap(pid);
     }
 }
 

@@ -31,8 +31,10 @@
 #include "env/env.h"
 #include "env/domxml.h"
 #include "common/fsutil.h"
+#include "common/own.h"
 #include "common/sig.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libvirt/libvirt.h>
@@ -64,6 +66,7 @@
 /* How often strays_main looks for a dead QEMU to reap: well under the
  * 200 ms at which libvirt polls for a killed QEMU to be gone. */
 #define VM_STRAY_POLL_MS 20
+#define VM_STRAY_ORPHAN_MS 2000
 
 struct vm {
     const struct run_cfg *cfg;
@@ -81,7 +84,6 @@ struct vm {
     pthread_mutex_t mu;        /* guards cur and stopped (event thread) */
     char cur[128];             /* name of the guest being run */
     int stopped;               /* 1 + VIR_DOMAIN_EVENT_STOPPED_* of cur, 0 */
-    char errmsg[512];          /* libvirt's last message, from the error hook */
     pthread_t strays;          /* strays_main, embed only */
     int strays_started;
     atomic_int strays_quit;
@@ -104,28 +106,20 @@ static double now_ms(void)
     return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-/* libvirt prints errors on stderr by default; keep the text for our own
- * one-line message instead. */
-static void vm_error_hook(void *arg, virErrorPtr err)
-{
-    struct vm *v = arg;
-    if (v && err && err->message)
-        snprintf(v->errmsg, sizeof v->errmsg, "%s", err->message);
-}
-
-/* After teardown: still quiet (NULL would restore printing on stderr). */
+/* libvirt prints every error on stderr by default, from whichever thread
+ * raised it; this hook keeps it quiet (NULL would restore printing). Our
+ * one-line messages take the text from virGetLastError(), which is the
+ * calling thread's own: nothing is shared between threads. */
 static void quiet_hook(void *arg, virErrorPtr err)
 {
     (void)arg;
     (void)err;
 }
 
-static const char *last_error(struct vm *v)
+static const char *last_error(void)
 {
     virErrorPtr err = virGetLastError();
-    if (err && err->message)
-        return err->message;
-    return v->errmsg[0] ? v->errmsg : "unknown libvirt error";
+    return err && err->message ? err->message : "unknown libvirt error";
 }
 
 /* The embedded driver needs a running event loop (libvirt's timers and
@@ -239,14 +233,15 @@ static int embed_config(const char *root, struct vb_err *e)
     return 0;
 }
 
-/* Guests a previous, killed run left behind. */
-static void sweep(struct vm *v)
+/* Destroy (and undefine) every guest on conn whose name starts with
+ * prefix: "vcbench-<run id>-" for one run's, "vcbench-" for all. */
+static void sweep(virConnectPtr conn, const char *prefix)
 {
     virDomainPtr *doms = NULL;
-    int n = virConnectListAllDomains(v->conn, &doms, 0);
+    int n = virConnectListAllDomains(conn, &doms, 0);
     for (int i = 0; i < n; i++) {
         const char *name = virDomainGetName(doms[i]);
-        if (name && !strncmp(name, "vcbench-", 8)) {
+        if (name && !strncmp(name, prefix, strlen(prefix))) {
             if (virDomainIsActive(doms[i]) == 1)
                 virDomainDestroy(doms[i]);
             if (virDomainIsPersistent(doms[i]) == 1)
@@ -344,13 +339,25 @@ static int stray_qemu(pid_t pid, pid_t our_sid)
 static void *strays_main(void *arg)
 {
     struct vm *v = arg;
-    pid_t our_sid = getsid(0);
+    pid_t our_sid = getsid(0), first = 0;
+    double since = 0;
     while (!atomic_load(&v->strays_quit)) {
         siginfo_t si;
         memset(&si, 0, sizeof si);
-        if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid > 0 &&
-            stray_qemu(si.si_pid, our_sid) && waitpid(si.si_pid, NULL, WNOHANG) > 0)
-            continue;           /* there may be another one */
+        if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid > 0) {
+            /* waitid shows one zombie at a time: one that nobody reaps
+             * (an orphan re-parented to us, e.g. a runtime's container
+             * init) would hide the QEMUs behind it. Whoever owns a child
+             * reaps it within milliseconds; one still first after
+             * VM_STRAY_ORPHAN_MS is an orphan. */
+            if (si.si_pid != first) {
+                first = si.si_pid;
+                since = now_ms();
+            }
+            if ((stray_qemu(si.si_pid, our_sid) || now_ms() - since > VM_STRAY_ORPHAN_MS) &&
+                waitpid(si.si_pid, NULL, WNOHANG) > 0)
+                continue;       /* there may be another one */
+        }
         struct timespec t = { 0, VM_STRAY_POLL_MS * 1000000L };
         nanosleep(&t, NULL);
     }
@@ -363,7 +370,9 @@ static void vm_teardown(void *state)
     if (!v)
         return;
     if (v->conn) {
-        sweep(v);
+        char mine[128];                /* only this run's guests: never another run's */
+        snprintf(mine, sizeof mine, "vcbench-%s-", v->cfg->run_id);
+        sweep(v->conn, mine);
         if (v->lifecycle_cb >= 0)
             virConnectDomainEventDeregisterAny(v->conn, v->lifecycle_cb);
         virConnectClose(v->conn);
@@ -431,9 +440,14 @@ static int vm_prepare(const struct run_cfg *cfg, void **state, struct vb_err *e)
     v->wake[0] = v->wake[1] = v->off[0] = v->off[1] = -1;
     v->wake_watch = v->lifecycle_cb = -1;
     pthread_mutex_init(&v->mu, NULL);
-    virSetErrorFunc(v, vm_error_hook);
+    virSetErrorFunc(NULL, quiet_hook);
     if (vm_uri(v, e) < 0)
         goto fail;
+    /* What outlives a kill -9 of vcbench: the guests' QEMUs. */
+    if (v->root[0])
+        own_note("qemu", "vcbench-%s- %s", cfg->run_id, v->root);
+    else
+        own_note("guests", "vcbench-%s- %s", cfg->run_id, v->uri);
     if (pipe2(v->wake, O_CLOEXEC | O_NONBLOCK) < 0 || pipe2(v->off, O_CLOEXEC | O_NONBLOCK) < 0) {
         vb_errf(e, VB_EHOST, "pipe: %s", strerror(errno));
         goto fail;
@@ -461,7 +475,7 @@ static int vm_prepare(const struct run_cfg *cfg, void **state, struct vb_err *e)
     double t0 = now_ms();
     v->conn = virConnectOpen(v->uri);
     if (!v->conn) {
-        const char *why = last_error(v);
+        const char *why = last_error();
         if (sig_stop)
             vb_errf(e, VB_EINTR, "interrupted while opening libvirt");
         else if (v->root[0] && strstr(why, "pid file"))
@@ -479,15 +493,19 @@ static int vm_prepare(const struct run_cfg *cfg, void **state, struct vb_err *e)
             vb_errf(e, VB_EINTR, "interrupted while libvirt probed QEMU");
         else
             vb_errf(e, VB_EHOST, "libvirt cannot use QEMU for x86_64 %s guests: %s; apt-get install "
-                    "qemu-system-x86", cfg->accel, last_error(v));
+                    "qemu-system-x86", cfg->accel, last_error());
         goto fail;
     }
     free(caps);
     v->lifecycle_cb = virConnectDomainEventRegisterAny(v->conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
                                                        VIR_DOMAIN_EVENT_CALLBACK(lifecycle), v, NULL);
     /* Embedded QEMU outlives a killed vcbench; libvirt re-attaches to it
-     * when the root is opened again, so it can be destroyed here. */
-    sweep(v);
+     * when the root is opened again, so it can be destroyed here: an embed
+     * root has one user at a time (libvirt locks it), so every guest in it
+     * is a dead run's. On a shared libvirtd other runs' guests may live:
+     * dead runs' are found through their ownership records (vm_sweep). */
+    if (v->root[0])
+        sweep(v->conn, "vcbench-");
     *state = v;
     return 0;
 fail:
@@ -678,7 +696,7 @@ static int vm_launch(void *state, const struct env_job *job, struct env_inst *in
     double t1 = now_ms();
     free(xml);
     if (!vi->dom)
-        return vb_errf(e, VB_EHOST, "libvirt cannot start the guest: %s%s", last_error(v),
+        return vb_errf(e, VB_EHOST, "libvirt cannot start the guest: %s%s", last_error(),
                        job->disk ? " (the disk file's filesystem must support O_DIRECT: cache='none')" : "");
     reaper_start(v, vi);
     int fd = serial_accept(vi, cfg->timeout_s > 0 ? cfg->timeout_s : 60, e);
@@ -746,7 +764,7 @@ static int vm_wait(void *state, struct env_inst *inst, int *status, struct vb_er
             drain(v->off[0]);
     }
     if (!off && virDomainDestroy(vi->dom) < 0 && virDomainIsActive(vi->dom) == 1)
-        return vb_errf(e, VB_EHOST, "cannot destroy guest %s: %s", vi->name, last_error(v));
+        return vb_errf(e, VB_EHOST, "cannot destroy guest %s: %s", vi->name, last_error());
     virDomainFree(vi->dom);
     vi->dom = NULL;
     reaper_join(vi);
@@ -775,6 +793,65 @@ static void vm_stop(void *state, struct env_inst *inst)
     env_inst_close(inst);
 }
 
+/* Kill the QEMUs of a dead run's guests in an embed root, by the pid
+ * files libvirt keeps there (<root>/run/qemu/<guest>.pid) and only when
+ * /proc shows that pid running that guest. libvirt notices at the root's
+ * next open and forgets them. */
+static void sweep_embed(const char *prefix, const char *root)
+{
+    char dir[700];
+    snprintf(dir, sizeof dir, "%s/run/qemu", root);
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        size_t n = strlen(de->d_name);
+        if (strncmp(de->d_name, prefix, strlen(prefix)) != 0 || n < 5 || strcmp(de->d_name + n - 4, ".pid") != 0)
+            continue;
+        char path[1000], cmd[4096], want[300];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        FILE *f = fopen(path, "re");
+        int pid = 0;
+        if (f && fscanf(f, "%d", &pid) != 1)
+            pid = 0;
+        if (f)
+            fclose(f);
+        snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
+        snprintf(want, sizeof want, "guest=%.*s,", (int)(n - 4), de->d_name);
+        int fd = pid > 1 ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+        ssize_t len = fd >= 0 ? read(fd, cmd, sizeof cmd - 1) : -1;
+        if (fd >= 0)
+            close(fd);
+        if (len <= 0)
+            continue;
+        for (ssize_t i = 0; i < len; i++)      /* NUL-separated arguments */
+            cmd[i] = cmd[i] ? cmd[i] : ' ';
+        cmd[len] = '\0';
+        if (strstr(cmd, want))
+            kill(pid, SIGKILL);
+    }
+    if (d)
+        closedir(d);
+}
+
+/* What a dead run left: "qemu <prefix> <embed root>" or "guests <prefix>
+ * <uri>" (a libvirtd: destroyed through it). */
+static void vm_sweep(const char *kind, const char *value)
+{
+    char prefix[128];
+    int off = 0;
+    if (sscanf(value, "%127s %n", prefix, &off) != 1 || !off || strncmp(prefix, "vcbench-", 8) != 0)
+        return;
+    if (!strcmp(kind, "qemu")) {
+        sweep_embed(prefix, value + off);
+    } else if (!strcmp(kind, "guests") && lib_init(&(struct run_cfg){ 0 }, NULL) == 0) {
+        virConnectPtr conn = virConnectOpen(value + off);
+        if (conn) {
+            sweep(conn, prefix);
+            virConnectClose(conn);
+        }
+    }
+}
+
 /* A guest boots first (~2 s under TCG here); TCG runs work up to ~60x
  * slower than native (memory bandwidth, measured: 57x), KVM close to it. */
 static void vm_budget(const struct run_cfg *cfg, struct env_budget *b)
@@ -795,4 +872,5 @@ const struct env_ops env_vm = {
     .stop = vm_stop,
     .teardown = vm_teardown,
     .budget = vm_budget,
+    .sweep = vm_sweep,
 };

@@ -95,12 +95,12 @@ static void arrays_read(json_object *o, struct run_meta *m)
         for (size_t i = 0; i < json_object_array_length(a) && m->nwl < META_MAX_WLS; i++) {
             json_object *w = json_object_array_get_idx(a, i), *args;
             COPY(m->wl[m->nwl].name, jsonio_get(w, "name"));
-            size_t len = 0;
+            size_t len = 0, cap = sizeof m->wl[0].args;
             if (json_object_object_get_ex(w, "args", &args) && json_object_is_type(args, json_type_array))
-                for (size_t k = 0; k < json_object_array_length(args); k++)
-                    len += (size_t)snprintf(m->wl[m->nwl].args + len, len < sizeof m->wl[0].args
-                                            ? sizeof m->wl[0].args - len : 0, "%s%s", k ? " " : "",
-                                            json_object_get_string(json_object_array_get_idx(args, k)));
+                for (size_t k = 0; k < json_object_array_length(args) && len < cap; k++) {
+                    const char *a = json_object_get_string(json_object_array_get_idx(args, k));
+                    len += (size_t)snprintf(m->wl[m->nwl].args + len, cap - len, "%s%s", k ? " " : "", a ? a : "");
+                }
             m->nwl++;
         }
     if (json_object_object_get_ex(o, "envs", &a) && json_object_is_type(a, json_type_array))
@@ -113,14 +113,34 @@ static void arrays_read(json_object *o, struct run_meta *m)
         }
 }
 
+static int meta_from(json_object *o, const char *path, struct run_meta *m, struct vb_err *e);
+
 int meta_read(const char *path, struct run_meta *m, struct vb_err *e)
 {
     memset(m, 0, sizeof *m);
     if (access(path, F_OK) != 0 && errno == ENOENT)
         return 1;
-    json_object *o = jsonio_read(path, e), *c, *x;
+    json_object *o = jsonio_read(path, e);
+    return o ? meta_from(o, path, m, e) : -1;
+}
+
+int meta_parse(const char *text, const char *name, struct run_meta *m, struct vb_err *e)
+{
+    memset(m, 0, sizeof *m);
+    json_object *o = json_tokener_parse(text);
     if (!o)
-        return -1;
+        return vb_errf(e, VB_EUSAGE, "%s is not JSON", name);
+    return meta_from(o, name, m, e);
+}
+
+/* Fill m from the parsed document o (which it puts). */
+static int meta_from(json_object *o, const char *path, struct run_meta *m, struct vb_err *e)
+{
+    json_object *c, *x;
+    if (!json_object_is_type(o, json_type_object)) {
+        json_object_put(o);
+        return vb_errf(e, VB_EUSAGE, "%s is not a vcbench run.json (not an object)", path);
+    }
     if (strcmp(jsonio_get(o, "schema"), SCHEMA) != 0) {
         json_object_put(o);
         return vb_errf(e, VB_EUSAGE, "%s is not a vcbench run.json (schema %s)", path, SCHEMA);

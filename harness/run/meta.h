@@ -46,6 +46,9 @@ int meta_write(const char *path, const struct run_meta *m, struct vb_err *e);
  * e when it is not a vcbench run.json. */
 int meta_read(const char *path, struct run_meta *m, struct vb_err *e);
 
+/* The same from the document's text; name names it in messages. */
+int meta_parse(const char *text, const char *name, struct run_meta *m, struct vb_err *e);
+
 /* The last-level cache in m (0 when unknown). */
 unsigned long long meta_llc(const struct run_meta *m);
 

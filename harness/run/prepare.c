@@ -198,7 +198,10 @@ static int wl_check(const char *wl, struct run *r, struct vb_err *e)
         ssize_t n = readlink("/proc/self/exe", r->wl_path, sizeof r->wl_path - 4);
         r->wl_path[n > 0 ? n : 0] = '\0';
         char *slash = strrchr(r->wl_path, '/');
-        snprintf(slash ? slash + 1 : r->wl_path, 4, "%s", slash ? "wl" : "./wl");
+        if (slash)
+            snprintf(slash + 1, 3, "wl");
+        else
+            snprintf(r->wl_path, sizeof r->wl_path, "./wl");
     }
     if (sha256_file(r->wl_path, r->sha) < 0)
         return vb_errf(e, VB_EHOST, "cannot read the workload binary %s; run 'make' or pass --wl", r->wl_path);
@@ -275,6 +278,10 @@ static int disk_prepare(struct run *r, struct vb_err *e)
     int fd = open(r->disk, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0)
         return vb_errf(e, VB_EUSAGE, "cannot open disk file %s: %s; pass --disk-file", r->disk, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size < r->disk_size)
+        fprintf(stderr, "vcbench: filling the shared disk file %s (%llu MiB; once, later runs reuse it)\n",
+                r->disk, (unsigned long long)(r->disk_size >> 20));
     char why[256];
     int rc = diskfile_fill(fd, r->disk_size, why, sizeof why);
     close(fd);
@@ -301,9 +308,13 @@ static void sweep_line(const char *kind, const char *value, void *arg)
  * isolated environments start from. */
 static int dirs_prepare(struct run *r, struct vb_err *e)
 {
-    if (fs_mkdir_p(r->state_dir, 0755) < 0)
+    if (fs_mkdir_p(r->state_dir, 0755) < 0 || !realpath(r->state_dir, r->state_real))
         return vb_errf(e, VB_EHOST, "cannot create state dir %s: %s; pass --state-dir", r->state_dir,
                        strerror(errno));
+    /* One spelling of it from here on ("/x/", "x" and "/x" are one state
+     * dir): records and the sweep compare paths, libvirt wants it absolute. */
+    r->state_dir = r->state_real;
+    r->cfg.state_dir = r->state_real;
     if (own_begin(r->state_dir, r->run_id, e) < 0)
         return -1;
     r->owned = 1;
@@ -375,9 +386,9 @@ static void meta_fill(struct run *r)
     m->seed = r->spec.seed;
     for (int i = 0; i < r->spec.nwl && i < META_MAX_WLS; i++, m->nwl++) {
         snprintf(m->wl[i].name, sizeof m->wl[i].name, "%s", r->spec.wls[i].name);
-        for (int k = 0, len = 0; k < r->spec.wls[i].argc; k++)
-            len += snprintf(m->wl[i].args + len, sizeof m->wl[i].args - (size_t)len, "%s%s", k ? " " : "",
-                            r->spec.wls[i].argv[k]);
+        size_t len = 0, cap = sizeof m->wl[i].args;
+        for (int k = 0; k < r->spec.wls[i].argc && len < cap; k++)
+            len += (size_t)snprintf(m->wl[i].args + len, cap - len, "%s%s", k ? " " : "", r->spec.wls[i].argv[k]);
     }
     for (int i = 0; i < r->spec.nenv && i < META_MAX_ENVS; i++, m->nenv++)
         snprintf(m->env[i].name, sizeof m->env[i].name, "%s", r->spec.envs[i]->name);

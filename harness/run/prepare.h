@@ -43,6 +43,7 @@ struct run {
     int owned;                 /* the ownership record (common/own.h) is ours */
     char run_id[64], accel_why[512];
     char out[PATH_MAX], run_dir[PATH_MAX], wl_path[PATH_MAX], sha[65], kernel[PATH_MAX], disk[PATH_MAX];
+    char state_real[PATH_MAX];
     char meta_path[PATH_MAX + 16];
 };
 

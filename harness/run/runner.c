@@ -94,6 +94,9 @@ static int on_line(void *arg, const char *line, uint64_t t)
         const char *w = proto_get(&pl, "ms"), *f = proto_get(&pl, "fixed_ms");
         L->expect_ms = w ? strtod(w, NULL) : 0;
         L->fixed_ms = f ? strtod(f, NULL) : 0;
+        /* From the workload: whatever it says, a day at most, never negative. */
+        L->expect_ms = isfinite(L->expect_ms) ? fmin(fmax(L->expect_ms, 0), 864e5) : 864e5;
+        L->fixed_ms = isfinite(L->fixed_ms) ? fmin(fmax(L->fixed_ms, 0), 864e5) : 864e5;
         double need = 2 * L->fixed_ms * 1e6 + DEADLINE_MARGIN * L->budget.slowdown * L->expect_ms * 1e6;
         if (L->learned_ns && DEADLINE_MARGIN * (double)L->learned_ns < need)
             need = DEADLINE_MARGIN * (double)L->learned_ns;
@@ -281,8 +284,6 @@ static void launch_once(const struct one *o, struct env_inst *inst, struct launc
             timeout_why(L, oc, io_now_ns());
     }
     oc->t_end = L->t_end ? L->t_end : io_now_ns();
-    if (L->t_end && L->t_expect && L->t_end - L->t_expect > *o->learned)
-        *o->learned = L->t_end - L->t_expect;
     /* A hung or interrupted instance is not waited for: stop() kills it. */
     if (r >= 0 && o->env->wait(o->state, inst, &code, &le) < 0) {
         oc->interrupted = le.code == VB_EINTR;
@@ -295,6 +296,10 @@ static void launch_once(const struct one *o, struct env_inst *inst, struct launc
     oc->t_stop = io_now_ns();
     if (!strcmp(oc->status, "ok"))
         judge(o, L, inst, code, oc);
+    /* Only a clean launch teaches how long this work takes: a quick
+     * failure must not shorten the next launches' deadlines. */
+    if (!strcmp(oc->status, "ok") && L->t_expect && L->t_end - L->t_expect > *o->learned)
+        *o->learned = L->t_end - L->t_expect;
 }
 
 /* The rows of one measured launch. 0, or -1 when raw.csv cannot be written. */
