@@ -67,7 +67,9 @@ raw_check() {
     echo ok
 }
 
-rand() { seed=$(( (seed * 1103515245 + 12345) % 2147483648 )); echo $(( seed % $1 )); }
+# The next pseudo-random number below $1 in $r (no subshell: the seed must
+# advance).
+rand() { seed=$(( (seed * 1103515245 + 12345) % 2147483648 )); r=$(( (seed / 65536) % $1 )); }
 
 total=$((ints + kills)) i=0 n_int=0 n_kill=0 bad=0 slow=0 maxexit=0
 rm -rf "$state"
@@ -76,7 +78,8 @@ while [ $i -lt $total ]; do
     [ $i -gt 0 ] && [ $((i % fresh)) -eq 0 ] && rm -rf "$state"
     # Spread the SIGKILLs evenly among the SIGINTs.
     if [ $n_kill -lt $kills ] && [ $(( (i + 1) * kills / total )) -gt $n_kill ]; then sig=KILL; else sig=INT; fi
-    at=$(( $(rand $((tmax * 10 - 9))) + 10 ))         # 1.0 .. tmax s, in tenths
+    rand $((tmax * 10 - 9))
+    at=$((r + 10))                                    # 1.0 .. tmax s, in tenths
     dir=$out/t$i
     # shellcheck disable=SC2086
     "$V" run --envs $envs --profile quick --runs 3 --warmup 0 $sets --disk-size 16M \
@@ -85,7 +88,7 @@ while [ $i -lt $total ]; do
     sleep "$(echo $at | sed 's/.$/.&/;s/^\./0./')"
     t0=$(date +%s.%N)
     kill -$sig $pid 2>/dev/null
-    wait $pid
+    { wait $pid; } 2>/dev/null
     rc=$?
     t1=$(date +%s.%N)
     took=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')

@@ -244,6 +244,22 @@ else
         n=$(awk -F, '$5 == "vm" && $10 == "int_time" && $14 == "ok"' "$out/raw.csv" 2>/dev/null | wc -l)
         [ $rc -eq 0 ] && [ "$n" -eq 1 ] && ok "vm with qemu:///system" ||
             ko "vm with qemu:///system" "exit $rc, $n rows: $(tail -2 "$tmp/err")"
+        # Two runs on one daemon: a run's clean-up never touches another
+        # live run's guest (it used to destroy every vcbench-* guest).
+        "$V" run --envs vm --workloads hold --runs 1 --warmup 0 --timeout 120 --libvirt-uri qemu:///system \
+            --out "$tmp/sysA" 2>/dev/null &
+        a=$!
+        i=0
+        while [ $i -lt 300 ] && ! pgrep -f 'qemu-system.*guest=vcbench-' >/dev/null; do sleep 0.1; i=$((i + 1)); done
+        "$V" run --envs vm --workloads startup --runs 1 --warmup 0 --libvirt-uri qemu:///system --out "$tmp/sysB" \
+            2>"$tmp/err"
+        rc=$?
+        alive=$(pgrep -f 'qemu-system.*guest=vcbench-' | wc -l)
+        kill -INT $a
+        wait $a
+        rca=$?
+        [ $rc -eq 0 ] && [ "$alive" -eq 1 ] && [ $rca -eq 130 ] && ok "a run leaves another run's guest alone" ||
+            ko "a run leaves another run's guest alone" "B exit $rc, $alive guests after B, A exit $rca"
     fi
     for d in $started; do pkill -x "$d"; done
     i=0

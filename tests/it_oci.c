@@ -3,6 +3,7 @@
  * theirs is left afterwards. Skips a runtime that is not installed. */
 #include "itutil.h"
 #include "env/image.h"
+#include "common/fsutil.h"
 
 #include <sys/stat.h>
 
@@ -76,6 +77,37 @@ static void peer_same_work(const struct env_ops *env, const char *state_dir)
     assert_int_not_equal(access(path, F_OK), 0);
 }
 
+/* A run killed with -9 leaves the runtime's container behind (runc keeps
+ * running it); the next run's sweep, given the dead run's record line,
+ * deletes exactly the containers of that run. */
+static void sweep_deletes_a_dead_runs_container(void **st)
+{
+    (void)st;
+    const struct env_ops *env = &env_oci_runc;
+    struct vb_err e = { 0 };
+    if (geteuid() != 0 || !dir[0] || env->probe(&cfg, &e) < 0)
+        SKIP_BECAUSE("needs root, the wl binary and runc (%s)", e.msg);
+    void *state = NULL;
+    assert_int_equal(env->prepare(&cfg, &state, &e), 0);
+    char *args[] = { NULL };
+    struct env_job job = { .workload = "hold", .argc = 0, .argv = args, .seq = 9 };
+    struct env_inst inst = { .fd = -1 };
+    assert_int_equal(env->launch(state, &job, &inst, &e), 0);
+    struct seen s = { 0 };
+    /* hold never ends: the read times out once it is running. */
+    io_read_lines(inst.fd, &(uint64_t){ io_now_ns() + 3000000000ull }, seen_line, &s, &e);
+    assert_int_equal(access("/run/runc/vcbench-itoci-9", F_OK), 0);
+    char runc[256], line[600];
+    assert_int_equal(fs_which("runc", runc, sizeof runc), 0);
+    snprintf(line, sizeof line, "0 vcbench-itoci- %s", runc);
+    env->sweep("oci", line);
+    assert_int_not_equal(access("/run/runc/vcbench-itoci-9", F_OK), 0);
+    /* A live run's record line for another prefix touches nothing. */
+    env->sweep("oci", "0 vcbench-someone-else- /usr/sbin/runc");
+    env->stop(state, &inst);
+    env->teardown(state);
+}
+
 static void runc_same_work(void **st)
 {
     (void)st;
@@ -93,6 +125,7 @@ int main(void)
     const struct CMUnitTest t[] = {
         cmocka_unit_test(runc_same_work),
         cmocka_unit_test(crun_same_work),
+        cmocka_unit_test(sweep_deletes_a_dead_runs_container),
     };
     return cmocka_run_group_tests(t, setup, teardown);
 }

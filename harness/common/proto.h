@@ -8,6 +8,7 @@
  * '=', '%' and control bytes), so a line splits on spaces. Kinds:
  *     hello   wl=<version> workload=<name>           wl started
  *     boot    uptime_ns=<n>                          (guest only) kernel handed over to init
+ *     expect  ms=<n> fixed_ms=<m>                    the workload's estimate of its duration
  *     ready   t_ns=<n>                               workload about to start its timed part
  *     param   <name>=<value>                         a workload parameter, as used
  *     metric  name= unit= dir=higher|lower value=    one measured value
