@@ -3,12 +3,14 @@
 #define VB_CMD_H
 
 int cmd_run(int argc, char **argv);
+int cmd_ab(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_history(int argc, char **argv);
 
 /* Print "vcbench: <msg>" on stderr and return code (only main-level code prints). */
 int cmd_fail(int code, const char *msg);

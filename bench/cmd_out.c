@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -102,43 +103,116 @@ int cmd_report(int argc, char **argv)
     return fflush(stdout) == 0 ? 0 : cmd_fail(3, "cannot write the report to stdout");
 }
 
-struct compare_opts {
-    long threshold;
+struct compare_cli {
+    double threshold, alpha;
+    const char *allow, *rules, *format, *output, *arms;
+    int help;
 };
 
+#define C(f) offsetof(struct compare_cli, f)
 static const struct opt_def compare_defs[] = {
-    { "threshold", OPT_LONG, offsetof(struct compare_opts, threshold), "5", 0, 1000, NULL, "PCT",
-      "smallest slowdown (whole CI beyond it) that counts as a regression" },
+    { "threshold", OPT_DOUBLE, C(threshold), "3", 0, 1000, NULL, "PCT",
+      "smallest change that counts, in percent (a rules file may set it per metric)" },
+    { "alpha", OPT_DOUBLE, C(alpha), "0.01", 0, 1, NULL, "Q",
+      "false discovery rate over all series (Benjamini-Hochberg on Mann-Whitney U p-values)" },
+    { "allow", OPT_STR, C(allow), "", 0, 0, NULL, "LIST",
+      "accept these conditions: host,params,wl,failed,mismatch,missing" },
+    { "rules", OPT_STR, C(rules), NULL, 0, 0, NULL, "FILE",
+      "per-metric thresholds: lines 'PATTERN PCT%' or 'PATTERN ignore' (fnmatch on env/workload/metric)" },
+    { "format", OPT_STR, C(format), "text", 0, 0, "text|json|junit", "F", "what to print" },
+    { "output", OPT_STR, C(output), NULL, 0, 0, NULL, "FILE", "write the report there instead of stdout" },
+    { "arms", OPT_STR, C(arms), NULL, 0, 0, NULL, "A,B",
+      "with one A/B run: compare arm B against arm A (default: its first two)" },
+    { "help", OPT_FLAG, C(help), NULL, 0, 0, NULL, NULL, "show this help" },
 };
+#define NCDEFS (int)(sizeof compare_defs / sizeof compare_defs[0])
 
-/* Exit 1 on a statistically significant slowdown, for CI pipelines. */
+static void compare_help(FILE *f)
+{
+    fprintf(f, "usage: vcbench compare BASE CURRENT [options]\n"
+               "       vcbench compare ABRUN [options]     (the two arms of one 'vcbench ab' run)\n\n"
+               "BASE and CURRENT are results directories (or raw.csv files). For every series, the change\n"
+               "of CURRENT against BASE with its CI, a Mann-Whitney U test adjusted over all series, and\n"
+               "the smallest change the data could show (MDE).\n\n"
+               "exit: 0 pass, 1 a regression, 2 bad usage, 4 incomparable (different host, parameters or\n"
+               "wl build, failed repetitions, a series on one side only; see --allow), 5 inconclusive\n"
+               "(the data cannot tell a change of the threshold's size: more repetitions, or --profile ci)\n\n"
+               "options:\n");
+    opts_help(f, compare_defs, NCDEFS);
+}
+
+/* The two sides: two runs, or the arms of one. */
+static int compare_load(int npos, char **pos, const struct compare_cli *o, const struct cmp_opts *co,
+                        struct cmp_report *rep, struct vb_err *e)
+{
+    struct results base, cur;
+    if (results_open(pos[0], &base, e) < 0)
+        return -1;
+    int rc;
+    if (npos == 1) {
+        char a[32] = "", *b = NULL;
+        if (o->arms) {
+            snprintf(a, sizeof a, "%s", o->arms);
+            if ((b = strchr(a, ',')))
+                *b++ = '\0';
+            if (!b || !*a || !*b) {
+                results_close(&base);
+                return vb_errf(e, VB_EUSAGE, "--arms '%s': give two arm labels, e.g. --arms a,b", o->arms);
+            }
+        }
+        rc = cmp_arms(&base, o->arms ? a : NULL, b, co, rep, e);
+    } else {
+        if (results_open(pos[1], &cur, e) < 0) {
+            results_close(&base);
+            return -1;
+        }
+        rc = cmp_runs(&base, &cur, co, rep, e);
+        results_close(&cur);
+    }
+    results_close(&base);
+    return rc;
+}
+
+/* Exit 1 on a regression, 4 incomparable, 5 inconclusive: for CI. */
 int cmd_compare(int argc, char **argv)
 {
-    if (argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
-        printf("usage: vcbench compare BASE CURRENT [options]\n\nBASE and CURRENT are results directories "
-               "(or raw.csv files). Exit 0: no regression, 1: a regression, 2: bad input.\n\noptions:\n");
-        opts_help(stdout, compare_defs, 1);
+    char *pos[2];
+    int npos = 0;
+    /* The directories come first; the options after them. */
+    while (npos < argc && npos < 2 && argv[npos][0] != '-') {
+        pos[npos] = argv[npos];
+        npos++;
+    }
+    struct compare_cli o = { 0 };
+    struct vb_err e = { 0 };
+    if (opts_parse(compare_defs, NCDEFS, argc - npos, argv + npos, &o, &e) < 0)
+        return cmd_fail(e.code, e.msg);
+    if (o.help) {
+        compare_help(stdout);
         return 0;
     }
-    if (argc < 2 || argv[0][0] == '-' || argv[1][0] == '-')
-        return cmd_fail(2, "usage: vcbench compare BASE CURRENT [--threshold PCT]");
-    struct compare_opts o;
-    struct vb_err e = { 0 };
-    if (opts_parse(compare_defs, 1, argc - 2, argv + 2, &o, &e) < 0)
+    if (npos == 0)
+        return cmd_fail(2, "usage: vcbench compare BASE CURRENT [options], or ABRUN (see --help)");
+    struct cmp_rules rules = { 0 };
+    struct cmp_opts co = { .threshold = o.threshold / 100, .alpha = o.alpha, .power = 0.8, .rules = &rules };
+    if (cmp_allow_parse(o.allow, &co.allow, &e) < 0 || (o.rules && cmp_rules_load(o.rules, &rules, &e) < 0))
         return cmd_fail(e.code, e.msg);
-    struct results base, cur;
-    if (results_open(argv[0], &base, &e) < 0)
-        return cmd_fail(e.code, e.msg);
-    if (results_open(argv[1], &cur, &e) < 0) {
-        results_close(&base);
+    struct cmp_report rep;
+    if (compare_load(npos, pos, &o, &co, &rep, &e) < 0) {
+        cmp_rules_free(&rules);
         return cmd_fail(e.code, e.msg);
     }
-    int reg, imp;
-    int n = regress_compare(&base, &cur, (double)o.threshold, stdout, &reg, &imp, &e);
-    results_close(&base);
-    results_close(&cur);
-    if (n < 0)
-        return cmd_fail(e.code, e.msg);
-    printf("%d compared: %d regression(s), %d improvement(s)\n", n, reg, imp);
-    return reg ? 1 : 0;
+    cmp_rules_free(&rules);
+    FILE *out = o.output ? fopen(o.output, "we") : stdout;
+    int rc = cmp_exit(&rep);
+    if (!out) {
+        rc = cmd_fail(2, "cannot write --output: check the path");
+    } else {
+        int w = !strcmp(o.format, "json") ? cmp_write_json(out, &rep)
+                : !strcmp(o.format, "junit") ? cmp_write_junit(out, &rep) : cmp_write_text(out, &rep);
+        if ((out != stdout ? fclose(out) : fflush(out)) != 0 || w < 0)
+            rc = cmd_fail(3, "cannot write the compare report");
+    }
+    cmp_free(&rep);
+    return rc;
 }

@@ -1,8 +1,11 @@
-/* vcbench run: parse the options, then hand them to the harness - check
- * (nothing created), prepare, execute - and turn the finished raw.csv
- * into the summary, charts and optional JSON export. */
+/* vcbench run and vcbench ab: parse the options, then hand them to the
+ * harness - check (nothing created), prepare, execute - and turn the
+ * finished raw.csv into the summary, charts and optional JSON export. ab
+ * runs two arms interleaved in one run and ends with the CI gate on them
+ * (optionally re-running what it could not decide). */
 #include "cmd.h"
 #include "opts.h"
+#include "analysis/regress.h"
 #include "analysis/results.h"
 #include "common/sig.h"
 #include "report/chart.h"
@@ -16,9 +19,13 @@
 
 struct run_cli {
     struct run_request q;
-    struct opt_multi sets;
+    struct opt_multi sets, a, b;
     const char *export_json;
     int help;
+    /* ab only */
+    long rerun;
+    double threshold, alpha;
+    const char *allow, *rules, *format, *output;
 };
 
 #define O(f) offsetof(struct run_cli, f)
@@ -27,7 +34,7 @@ static const struct opt_def run_defs[] = {
       "environments to compare, comma separated (see 'vcbench list')" },
     { "workloads", OPT_STR, O(q.workloads), NULL, 0, 0, NULL, "LIST",
       "workloads to run, comma separated (default: the profile's)" },
-    { "profile", OPT_STR, O(q.profile), "quick", 0, 0, "quick|full", "NAME",
+    { "profile", OPT_STR, O(q.profile), "quick", 0, 0, "quick|full|ci", "NAME",
       "work sizes, runs and warm-ups" },
     { "runs", OPT_LONG, O(q.runs), NULL, 1, 10000, NULL, "N",
       "measured repetitions per env and workload (default: the profile's)" },
@@ -68,6 +75,22 @@ static const struct opt_def run_defs[] = {
 };
 #define NDEFS (int)(sizeof run_defs / sizeof run_defs[0])
 
+static const struct opt_def ab_defs[] = {
+    { "a", OPT_MULTI, O(a), NULL, 0, 0, NULL, "KEY=V",
+      "arm A (the base): label, wl, kernel-dir, libvirt-uri, emulator, runtime, mem, cpu-quota or set=WL.OPT=V "
+      "(repeatable)" },
+    { "b", OPT_MULTI, O(b), NULL, 0, 0, NULL, "KEY=V", "arm B (the candidate), the same keys" },
+    { "rerun", OPT_LONG, O(rerun), "0", 0, 1000, NULL, "N",
+      "then N more repetitions of every series that regressed or was inconclusive, and the gate again" },
+    { "threshold", OPT_DOUBLE, O(threshold), "3", 0, 1000, NULL, "PCT", "smallest change that counts (compare)" },
+    { "alpha", OPT_DOUBLE, O(alpha), "0.01", 0, 1, NULL, "Q", "false discovery rate over all series (compare)" },
+    { "allow", OPT_STR, O(allow), "", 0, 0, NULL, "LIST", "conditions to accept (compare --allow)" },
+    { "rules", OPT_STR, O(rules), NULL, 0, 0, NULL, "FILE", "per-metric thresholds (compare --rules)" },
+    { "format", OPT_STR, O(format), "text", 0, 0, "text|json|junit", "F", "the verdict's format" },
+    { "output", OPT_STR, O(output), NULL, 0, 0, NULL, "FILE", "write the verdict there instead of stdout" },
+};
+#define NABDEFS (int)(sizeof ab_defs / sizeof ab_defs[0])
+
 static void run_help(FILE *f)
 {
     fprintf(f, "usage: vcbench run [options]\n\n"
@@ -75,6 +98,22 @@ static void run_help(FILE *f)
                "and writes DIR/raw.csv (one row per metric per repetition), DIR/order.csv\n"
                "and DIR/run.json.\n\noptions:\n");
     opts_help(f, run_defs, NDEFS);
+}
+
+static void ab_help(FILE *f, const struct opt_def *defs)
+{
+    fprintf(f, "usage: vcbench ab --a KEY=V... --b KEY=V... [run options] [gate options]\n\n"
+               "Runs the same environments and workloads set up two ways - arm A and arm B - interleaved\n"
+               "in one run on this host (drift hits both alike), then compares B against A: the CI gate\n"
+               "of 'vcbench compare', with its exit codes (0 pass, 1 regression, 4 incomparable,\n"
+               "5 inconclusive). Every raw.csv row says its arm.\n\n"
+               "  vcbench ab --envs container,vm --workloads cpu,startup --runs 10 \\\n"
+               "      --a label=main --a wl=/ci/main/wl --b label=pr --b wl=build/wl\n"
+               "  vcbench ab --envs vm --a kernel-dir=/var/cache/vcbench/kernel --b kernel-dir=/srv/k-6.6\n"
+               "  vcbench ab --envs container --a cpu-quota=0 --b cpu-quota=50\n"
+               "  vcbench ab --envs native --a set=cpu.threads=1 --b set=cpu.threads=2\n\n"
+               "options:\n");
+    opts_help(f, defs, NDEFS + NABDEFS);
 }
 
 /* Can the export file be written (its directory exists and is writable)? */
@@ -114,20 +153,102 @@ static int outputs(const char *dir, const char *export_path)
     return 0;
 }
 
-int cmd_run(int argc, char **argv)
+/* The pairs (slot, workload) of the series the gate could not pass. */
+static int rerun_want(const struct run *r, const struct cmp_report *rep, unsigned char want[RUN_MAX_SLOTS][RUN_MAX_WLS])
+{
+    int n = 0;
+    memset(want, 0, sizeof(unsigned char[RUN_MAX_SLOTS][RUN_MAX_WLS]));
+    for (int i = 0; i < rep->n; i++) {
+        const struct cmp_series *x = &rep->s[i];
+        if (x->v != V_REGRESSION && x->v != V_INCONCLUSIVE)
+            continue;
+        for (int k = 0; k < r->spec.nslot; k++)
+            for (int w = 0; w < r->spec.nwl; w++)
+                if (!strcmp(r->spec.slots[k].env->name, x->env) && !strcmp(r->spec.slots[k].wls[w].name, x->workload) &&
+                    !want[k][w]) {
+                    want[k][w] = 1;
+                    n++;
+                }
+    }
+    return n;
+}
+
+/* The gate on the two arms; with --rerun, more of what it could not pass
+ * and the gate again. Returns the exit code. */
+static int ab_gate(struct run *r, const struct run_cli *o)
+{
+    struct vb_err e = { 0 };
+    struct cmp_rules rules = { 0 };
+    struct cmp_opts co = { .threshold = o->threshold / 100, .alpha = o->alpha, .power = 0.8, .rules = &rules };
+    if (cmp_allow_parse(o->allow, &co.allow, &e) < 0 || (o->rules && cmp_rules_load(o->rules, &rules, &e) < 0))
+        return cmd_fail(e.code, e.msg);
+    struct cmp_report rep = { 0 };
+    int rc = -1;
+    for (int round = 0; round < 2; round++) {
+        struct results res;
+        if (results_open(r->out, &res, &e) < 0)
+            break;
+        cmp_free(&rep);
+        rc = cmp_arms(&res, NULL, NULL, &co, &rep, &e);
+        results_close(&res);
+        unsigned char want[RUN_MAX_SLOTS][RUN_MAX_WLS];
+        if (rc < 0 || round == 1 || o->rerun <= 0 || !rerun_want(r, &rep, want))
+            break;
+        fprintf(stderr, "vcbench: %d series regressed or were inconclusive: %ld more repetitions of them, "
+                "reshuffled\n", rep.count[V_REGRESSION] + rep.count[V_INCONCLUSIVE], o->rerun);
+        struct run_totals t;
+        if (run_rerun(r, want, (int)o->rerun, r->spec.runs, &t, &e) < 0 ||
+            (!sig_stop && outputs(r->out, NULL) != 0)) {
+            rc = -1;
+            break;
+        }
+    }
+    cmp_rules_free(&rules);
+    if (rc < 0) {
+        cmp_free(&rep);
+        return cmd_fail(e.code ? e.code : VB_EFAIL, e.msg);
+    }
+    FILE *out = o->output ? fopen(o->output, "we") : stdout;
+    rc = cmp_exit(&rep);
+    if (!out)
+        rc = cmd_fail(VB_EUSAGE, "cannot write --output: check the path");
+    else {
+        int w = !strcmp(o->format, "json") ? cmp_write_json(out, &rep)
+                : !strcmp(o->format, "junit") ? cmp_write_junit(out, &rep) : cmp_write_text(out, &rep);
+        if ((out != stdout ? fclose(out) : fflush(out)) != 0 || w < 0)
+            rc = cmd_fail(VB_EHOST, "cannot write the verdict");
+    }
+    cmp_free(&rep);
+    return rc;
+}
+
+static int run_main(int argc, char **argv, int ab)
 {
     struct run_cli o = { .q = { .warmup = -1 } };   /* warmup -1: the profile's */
     struct vb_err e = { 0 };
     struct run r;
     memset(&r, 0, sizeof r);
-    if (opts_parse(run_defs, NDEFS, argc, argv, &o, &e) < 0)
+    struct opt_def defs[NDEFS + NABDEFS];
+    memcpy(defs, run_defs, sizeof run_defs);
+    memcpy(defs + NDEFS, ab_defs, sizeof ab_defs);
+    if (opts_parse(defs, NDEFS + (ab ? NABDEFS : 0), argc, argv, &o, &e) < 0)
         return cmd_fail(e.code, e.msg);
     if (o.help) {
-        run_help(stdout);
+        if (ab)
+            ab_help(stdout, defs);
+        else
+            run_help(stdout);
         return 0;
     }
     o.q.sets = o.sets.v;
     o.q.nsets = o.sets.n;
+    if (ab) {
+        o.q.narms = 2;
+        o.q.arm[0].kv = o.a.v;
+        o.q.arm[0].nkv = o.a.n;
+        o.q.arm[1].kv = o.b.v;
+        o.q.arm[1].nkv = o.b.n;
+    }
     int rc = VB_OK;
     if ((o.export_json && export_check(o.export_json, &e) < 0) || run_check(&o.q, &r, &e) < 0 ||
         run_prepare(&r, &e) < 0) {
@@ -135,7 +256,11 @@ int cmd_run(int argc, char **argv)
         goto out;
     }
     fprintf(stderr, "vcbench: run %s -> %s\nvcbench: accelerator %s: %s\nvcbench: %s\n", r.run_id, r.out,
-            r.cfg.accel, r.accel_why, r.cfg.pin.why);
+            r.accel, r.accel_why, r.pin.why);
+    if (ab)
+        fprintf(stderr, "vcbench: arm %s: %s\nvcbench: arm %s: %s\n", r.arms[0].label,
+                *r.arms[0].settings ? r.arms[0].settings : "(the run's settings)", r.arms[1].label,
+                *r.arms[1].settings ? r.arms[1].settings : "(the run's settings)");
     struct run_totals tot;
     int x = run_execute(&r, &tot, &e);
     fprintf(stderr, "vcbench: %d ok, %d failed%s; raw rows in %s/raw.csv\n", tot.ok, tot.failed,
@@ -149,8 +274,21 @@ int cmd_run(int argc, char **argv)
     if (x == 0 && tot.ok > 0 && !sig_stop) {
         int orc = outputs(r.out, o.export_json);
         rc = rc ? rc : orc;
+        /* ab: the verdict is the exit code (failed launches show in it). */
+        if (ab && orc == 0)
+            rc = ab_gate(&r, &o);
     }
 out:
     run_free(&r);
     return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    return run_main(argc, argv, 0);
+}
+
+int cmd_ab(int argc, char **argv)
+{
+    return run_main(argc, argv, 1);
 }

@@ -11,12 +11,14 @@ static const struct {
     const char *help;
 } cmds[] = {
     { "run", cmd_run, "run workloads in environments and write raw.csv" },
+    { "ab", cmd_ab, "run two setups (arms) interleaved and gate B against A (for CI)" },
     { "doctor", cmd_doctor, "say what this host can run, and why not" },
     { "list", cmd_list, "list environments and workloads" },
     { "summary", cmd_summary, "recompute DIR/summary.csv and summary.json from DIR/raw.csv" },
     { "plot", cmd_plot, "draw the charts of DIR into DIR/plots (PNG and SVG)" },
     { "compare", cmd_compare, "compare two runs; exit 1 on a significant slowdown (for CI)" },
     { "report", cmd_report, "print REPORT.md (markdown) for DIR on stdout" },
+    { "history", cmd_history, "headline metrics over many runs, with change points (for CI)" },
 };
 #define NCMDS (sizeof cmds / sizeof cmds[0])
 
@@ -33,7 +35,8 @@ static void usage(FILE *f)
     for (size_t i = 0; i < NCMDS; i++)
         fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].help);
     fprintf(f, "\nexit codes: 0 ok, 1 a measurement failed or regressed, 2 bad usage or input,\n"
-               "            3 the host lacks something (root, package, kernel), 130 interrupted\n");
+               "            3 the host lacks something (root, package, kernel), 4 incomparable and\n"
+               "            5 inconclusive (compare, ab), 130 interrupted\n");
 }
 
 int main(int argc, char **argv)

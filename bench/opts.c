@@ -1,6 +1,8 @@
 #include "opts.h"
 #include "common/units.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int in_choices(const char *choices, const char *v)
@@ -29,6 +31,16 @@ static int set(const struct opt_def *d, void *dst, const char *v, struct vb_err 
             return vb_errf(e, VB_EUSAGE, "--%s: '%s' is not an integer between %ld and %ld",
                            d->name, v, d->min, d->max);
         return 0;
+    case OPT_DOUBLE: {
+        char *end;
+        errno = 0;
+        double x = strtod(v, &end);
+        if (!*v || *end || errno || !(x >= (double)d->min && x <= (double)d->max))
+            return vb_errf(e, VB_EUSAGE, "--%s: '%s' is not a number between %ld and %ld", d->name, v, d->min,
+                           d->max);
+        *(double *)field = x;
+        return 0;
+    }
     case OPT_FLAG:
         *(int *)field = 1;
         return 0;

@@ -13,6 +13,7 @@ enum opt_type {
     OPT_LONG,                  /* long, within [min, max] */
     OPT_FLAG,                  /* int, set to 1, takes no value */
     OPT_MULTI,                 /* struct opt_multi, repeatable */
+    OPT_DOUBLE,                /* double, within [min, max] */
 };
 
 #define OPT_MULTI_MAX 32
@@ -26,7 +27,7 @@ struct opt_def {
     enum opt_type type;
     size_t off;                /* offset of the field in the options struct */
     const char *def;           /* default as text; NULL = none */
-    long min, max;             /* OPT_LONG range */
+    long min, max;             /* OPT_LONG and OPT_DOUBLE range */
     const char *choices;       /* "a|b|c" for OPT_STR enums; NULL = free text */
     const char *metavar;
     const char *help;

@@ -19,6 +19,8 @@ $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
 	$(FUZZ_CC) $(INCS) -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< $(FUZZ_OBJ) \
 		$(shell pkg-config --libs json-c) -lpthread -lm
 
+# Kept: make would delete them as intermediates of the pattern chain.
+.SECONDARY: $(FUZZ_OBJ)
 .PHONY: fuzz fuzz-smoke asan-unit asan-build
 fuzz: setup
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)

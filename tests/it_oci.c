@@ -99,11 +99,11 @@ static void sweep_deletes_a_dead_runs_container(void **st)
     assert_int_equal(access("/run/runc/vcbench-itoci-9", F_OK), 0);
     char runc[256], line[600];
     assert_int_equal(fs_which("runc", runc, sizeof runc), 0);
-    snprintf(line, sizeof line, "0 vcbench-itoci- %s", runc);
+    snprintf(line, sizeof line, "0 vcbench-itoci- runc %s", runc);
     env->sweep("oci", line);
     assert_int_not_equal(access("/run/runc/vcbench-itoci-9", F_OK), 0);
     /* A live run's record line for another prefix touches nothing. */
-    env->sweep("oci", "0 vcbench-someone-else- /usr/sbin/runc");
+    env->sweep("oci", "0 vcbench-someone-else- runc /usr/sbin/runc");
     env->stop(state, &inst);
     env->teardown(state);
 }

@@ -279,6 +279,35 @@ static void failed_launch_then_stop(void **st)
     assert_false(qemu_running("guest=vcbench-itvm-4,"));
 }
 
+/* Two instances in one process (an A/B run has one per arm): guests of
+ * both run, and when one is torn down the other still works (the event
+ * loop and the reaper are shared). */
+static void two_instances_one_process(void **st)
+{
+    (void)st;
+    NEED_VM();
+    struct vb_err e = { 0 };
+    struct run_cfg c2 = cfg;
+    c2.run_id = "itvm2";
+    void *s2 = NULL;
+    if (env_vm.prepare(&c2, &s2, &e) < 0)
+        fail_msg("second prepare: %s", e.msg);
+    char *args[] = { NULL };
+    struct env_job a = { .workload = "startup", .argv = args, .seq = 20 }, b = { .workload = "startup", .argv = args, .seq = 21 };
+    struct env_inst inst;
+    struct seen s1 = { 0 }, s2s = { 0 };
+    assert_int_equal(it_run(&env_vm, state, &a, &s1, &inst), 0);
+    assert_int_equal(it_run(&env_vm, s2, &b, &s2s, &inst), 0);
+    assert_string_equal(s1.status, "ok");
+    assert_string_equal(s2s.status, "ok");
+    env_vm.teardown(s2);
+    struct seen s3 = { 0 };
+    a.seq = 22;
+    assert_int_equal(it_run(&env_vm, state, &a, &s3, &inst), 0);
+    assert_string_equal(s3.status, "ok");
+    assert_false(qemu_running("guest=vcbench-itvm"));
+}
+
 /* `vcbench run` with a state dir of its own, in the background. */
 static pid_t cli_start(const char *state_dir, const char *out)
 {
@@ -376,6 +405,7 @@ int main(void)
         cmocka_unit_test(disk_in_guest_reaches_host_file),
         cmocka_unit_test(stop_mid_boot),
         cmocka_unit_test(failed_launch_then_stop),
+        cmocka_unit_test(two_instances_one_process),
         cmocka_unit_test(cli_interrupt_and_sweep),
     };
     return cmocka_run_group_tests(t, setup, teardown);

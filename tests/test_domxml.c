@@ -94,6 +94,12 @@ static void escaping(void **st)
     assert_non_null(strstr(x, "int&amp;fp"));
     assert_null(strstr(x, "<a&b>"));
     free(x);
+    /* An A/B arm's own QEMU binary. */
+    d = base();
+    d.emulator = "/opt/qemu-8/bin/qemu-system-x86_64";
+    x = domxml_string(&d);
+    assert_non_null(strstr(x, "  <devices>\n    <emulator>/opt/qemu-8/bin/qemu-system-x86_64</emulator>\n"));
+    free(x);
 }
 
 static void incomplete_refused(void **st)

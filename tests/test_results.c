@@ -1,10 +1,9 @@
 /* From raw rows to figures: summary grouping and orientation, golden
- * gnuplot scripts, the report and the compare verdict, on the fixture in
+ * gnuplot scripts and the report, on the fixture in
  * tests/fixtures/results-small (values chosen so the answers are exact). */
 #include "testutil.h"
 #include "report/chart.h"
 #include "report/mdreport.h"
-#include "analysis/regress.h"
 #include "analysis/results.h"
 #include "analysis/summ.h"
 
@@ -186,42 +185,12 @@ static void report_escapes_free_text(void **st)
     free(buf);
 }
 
-static void compare_verdicts(void **st)
-{
-    (void)st;
-    FILE *out = tmpfile();
-    int reg, imp;
-    struct vb_err e = { 0 };
-    assert_true(regress_compare(&res, &res, 5, out, &reg, &imp, &e) > 0);
-    assert_int_equal(reg, 0);
-    assert_int_equal(imp, 0);
-    /* Native int_time 50% slower in CURRENT: a regression; the rate row
-     * is untouched, so exactly one. */
-    struct results slow = { .rows = res.rows };
-    slow.rows.v = malloc((size_t)res.rows.n * sizeof *slow.rows.v);
-    memcpy(slow.rows.v, res.rows.v, (size_t)res.rows.n * sizeof *slow.rows.v);
-    for (int i = 0; i < slow.rows.n; i++)
-        if (!strcmp(slow.rows.v[i].env, "native") && !strcmp(slow.rows.v[i].metric, "int_time"))
-            slow.rows.v[i].value *= 1.5;
-    assert_int_equal(summary_build(&slow.rows, &slow.summ, &e), 0);
-    assert_true(regress_compare(&res, &slow, 5, out, &reg, &imp, &e) > 0);
-    assert_int_equal(reg, 1);
-    /* And the other way round it is an improvement, not a regression. */
-    assert_true(regress_compare(&slow, &res, 5, out, &reg, &imp, &e) > 0);
-    assert_int_equal(reg, 0);
-    assert_int_equal(imp, 1);
-    summary_free(&slow.summ);
-    free(slow.rows.v);
-    fclose(out);
-}
-
 int main(void)
 {
     const struct CMUnitTest t[] = {
         cmocka_unit_test(results_opened_once), cmocka_unit_test(summary_groups_and_costs),
         cmocka_unit_test(golden_charts),
         cmocka_unit_test(report_from_fixture), cmocka_unit_test(report_escapes_free_text),
-        cmocka_unit_test(compare_verdicts),
     };
     return cmocka_run_group_tests(t, setup, teardown);
 }

@@ -11,6 +11,7 @@
 #include "common/proto.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,18 +145,36 @@ static double cpu_kernel(const char *kernel, uint64_t bytes, long reps, int nthr
     return agree ? (double)(t1 - t0) / 1e9 : -2;
 }
 
+/* A kernel's time per pass, over as many passes as --min-ms needs (like
+ * hyperfine's min-time: a short kernel is noise-bound); -1/-2 as
+ * cpu_kernel. Every pass does the same work, so the checksum is one pass's. */
+static double cpu_timed(const char *kernel, uint64_t bytes, long reps, int nthreads, long min_ms, uint64_t *check)
+{
+    double total = 0;
+    long passes = 0;
+    do {
+        double s = cpu_kernel(kernel, bytes, reps, nthreads, check);
+        if (s < 0)
+            return s;
+        total += s;
+        passes++;
+    } while (total * 1e3 < (double)min_ms && passes < 100000);
+    return total / (double)passes;
+}
+
 static int cpu_run(int argc, char **argv, FILE *out)
 {
     uint64_t bytes = 64ull << 20;
-    long reps = 16, threads = 1;
+    long reps = 16, threads = 1, min_ms = 0;
     const char *kernel = "all";
     const struct wl_opt opts[] = {
         { "int-bytes", WL_OPT_SIZE, &bytes, 0, 0 },
         { "fp-reps", WL_OPT_LONG, &reps, 1, 1000000 },
         { "threads", WL_OPT_LONG, &threads, 0, 256 },
         { "kernel", WL_OPT_STR, &kernel, 0, 0 },
+        { "min-ms", WL_OPT_LONG, &min_ms, 0, 3600000 },
     };
-    if (wl_opts_parse(argc, argv, opts, 4, out) < 0)
+    if (wl_opts_parse(argc, argv, opts, 5, out) < 0)
         return 2;
     int do_int = !strcmp(kernel, "all") || !strcmp(kernel, "int");
     int do_fp = !strcmp(kernel, "all") || !strcmp(kernel, "fp");
@@ -171,10 +190,12 @@ static int cpu_run(int argc, char **argv, FILE *out)
     wl_param_u64(out, "fp_n", FP_N);
     wl_param_u64(out, "fp_reps", (uint64_t)reps);
     wl_param_u64(out, "threads", (uint64_t)threads);
+    wl_param_u64(out, "min_ms", (uint64_t)min_ms);
     /* ~400 MB/s CRC-32, ~1 ms per multiply, per thread; threads beyond the
-     * CPUs take turns. */
+     * CPUs take turns; each kernel at least min_ms. */
     long rounds = (threads + wl_ncpus() - 1) / wl_ncpus();
-    wl_expect(out, (double)rounds * ((do_int ? (double)bytes / 400e3 : 0) + (do_fp ? (double)reps : 0)), 0);
+    double int_ms = (double)rounds * (double)bytes / 400e3, fp_ms = (double)rounds * (double)reps;
+    wl_expect(out, (do_int ? fmax(int_ms, (double)min_ms) : 0) + (do_fp ? fmax(fp_ms, (double)min_ms) : 0), 0);
 
     /* Untimed set-up: table and input buffer. */
     crc_init();
@@ -184,7 +205,7 @@ static int cpu_run(int argc, char **argv, FILE *out)
     char hex[32];
     uint64_t check;
     if (do_int) {
-        double s = cpu_kernel("int", bytes, 0, (int)threads, &check);
+        double s = cpu_timed("int", bytes, 0, (int)threads, min_ms, &check);
         if (s < 0)
             return wl_fail(out, 1, s == -2 ? "threads disagree on the int checksum" : "cannot start threads");
         proto_metric(out, "int_time", "s", "lower", s);
@@ -193,7 +214,7 @@ static int cpu_run(int argc, char **argv, FILE *out)
         proto_emit(out, "check", "name", "int_crc32", "value", hex, (char *)NULL);
     }
     if (do_fp) {
-        double s = cpu_kernel("fp", 0, reps, (int)threads, &check);
+        double s = cpu_timed("fp", 0, reps, (int)threads, min_ms, &check);
         if (s < 0)
             return wl_fail(out, 1, s == -2 ? "threads disagree on the fp checksum" : "cannot start threads");
         double flops = 2.0 * FP_N * FP_N * FP_N * (double)reps * (double)threads;
@@ -210,6 +231,7 @@ const struct wl_workload wl_cpu = {
     .options = "             --kernel int|fp|all   which kernels (all)\n"
                "             --int-bytes SIZE      bytes hashed by the int kernel (64M)\n"
                "             --fp-reps N           128x128 matrix multiplies (16)\n"
-               "             --threads N           threads, each doing the whole work; 0 = one per CPU (1)\n",
+               "             --threads N           threads, each doing the whole work; 0 = one per CPU (1)\n"
+               "             --min-ms N            repeat each kernel for at least N ms, report per pass (0)\n",
     .run = cpu_run,
 };

@@ -119,7 +119,9 @@ static void *big_alloc(size_t n)
     return p;
 }
 
-static int mem_stream(FILE *out, uint64_t size, long ntimes)
+/* At least ntimes rounds of the four kernels, and more until min_ms have
+ * passed (at most 100: the values grow each round). */
+static int mem_stream(FILE *out, uint64_t size, long ntimes, long min_ms)
 {
     size_t n = (size_t)(size / sizeof(double));
     double *a = big_alloc(n * sizeof *a), *b = big_alloc(n * sizeof *b), *c = big_alloc(n * sizeof *c);
@@ -142,7 +144,9 @@ static int mem_stream(FILE *out, uint64_t size, long ntimes)
     const char *names[4] = { "copy_bw", "scale_bw", "add_bw", "triad_bw" };
     const double bytes[4] = { 2.0 * 8 * (double)n, 2.0 * 8 * (double)n, 3.0 * 8 * (double)n, 3.0 * 8 * (double)n };
     double best[4] = { 1e30, 1e30, 1e30, 1e30 };
-    for (long k = 0; k < ntimes; k++) {
+    uint64_t begin = wl_now_ns();
+    long k = 0;
+    for (; k < ntimes || (k < 100 && (double)(wl_now_ns() - begin) / 1e6 < (double)min_ms); k++) {
         uint64_t t[5];
         t[0] = wl_now_ns();
         for (size_t j = 0; j < n; j++)
@@ -164,7 +168,7 @@ static int mem_stream(FILE *out, uint64_t size, long ntimes)
         }
     }
     double ea, eb, ec;
-    mem_stream_expect((int)ntimes, q, &ea, &eb, &ec);
+    mem_stream_expect((int)k, q, &ea, &eb, &ec);
     int ok = 1;
     for (size_t j = 0; j < n && ok; j += 4096)
         ok = a[j] == ea && b[j] == eb && c[j] == ec;
@@ -208,16 +212,17 @@ static int mem_latency(FILE *out, uint64_t max_ws, uint64_t accesses)
 static int mem_run(int argc, char **argv, FILE *out)
 {
     uint64_t size = 0, max_ws = 0, accesses = 1 << 21;
-    long ntimes = 5;
+    long ntimes = 5, min_ms = 0;
     const char *part = "all";
     const struct wl_opt opts[] = {
         { "size", WL_OPT_SIZE, &size, 0, 0 },
-        { "ntimes", WL_OPT_LONG, &ntimes, 1, 1000 },
+        { "ntimes", WL_OPT_LONG, &ntimes, 1, 100 },
         { "max-ws", WL_OPT_SIZE, &max_ws, 0, 0 },
         { "accesses", WL_OPT_SIZE, &accesses, 0, 0 },
         { "part", WL_OPT_STR, &part, 0, 0 },
+        { "min-ms", WL_OPT_LONG, &min_ms, 0, 3600000 },
     };
-    if (wl_opts_parse(argc, argv, opts, 5, out) < 0)
+    if (wl_opts_parse(argc, argv, opts, 6, out) < 0)
         return 2;
     int bw = !strcmp(part, "all") || !strcmp(part, "bw");
     int lat = !strcmp(part, "all") || !strcmp(part, "lat");
@@ -234,11 +239,13 @@ static int mem_run(int argc, char **argv, FILE *out)
     wl_param_u64(out, "ntimes", (uint64_t)ntimes);
     wl_param_u64(out, "max_ws", max_ws);
     wl_param_u64(out, "accesses", accesses);
+    wl_param_u64(out, "min_ms", (uint64_t)min_ms);
     /* STREAM: 10 array passes per round at ~5 GB/s plus filling three
-     * arrays; the latency curve: up to 200 ns per access per working set. */
+     * arrays, for at least min_ms; the latency curve: up to 200 ns per
+     * access per working set. */
     double ms = 0;
     if (bw)
-        ms += ((double)ntimes * 10 + 3) * (double)size / 5e6;
+        ms += (double)min_ms + ((double)ntimes * 10 + 3) * (double)size / 5e6;
     if (lat)
         for (uint64_t ws = 16 << 10; ws <= max_ws; ws *= 2)
             ms += (double)accesses * 200e-6 + (double)ws / 1e6;
@@ -246,7 +253,7 @@ static int mem_run(int argc, char **argv, FILE *out)
     proto_emit(out, "ready", (char *)NULL);
     int rc = 0;
     if (bw)
-        rc = mem_stream(out, size, ntimes);
+        rc = mem_stream(out, size, ntimes, min_ms);
     if (rc == 0 && lat)
         rc = mem_latency(out, max_ws, accesses);
     return rc;
@@ -256,6 +263,7 @@ const struct wl_workload wl_mem = {
     .meta = &wlm_mem,
     .options = "             --size SIZE           bytes per STREAM array (4x last-level cache)\n"
                "             --ntimes N            STREAM repetitions, best reported (5)\n"
+               "             --min-ms N            and more repetitions until N ms have passed (0)\n"
                "             --max-ws SIZE         largest latency working set (= --size)\n"
                "             --accesses N          dependent loads timed per working set (2M)\n"
                "             --part bw|lat|all     which half to run (all)\n",

@@ -6,9 +6,11 @@
 #include "env/env.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 uint64_t summary_seed(const char *env, const char *workload, const char *metric)
 {
@@ -26,14 +28,14 @@ uint64_t summary_seed(const char *env, const char *workload, const char *metric)
  * (workload, metric), first appeared - the order of unknown workloads and
  * of metrics in the summary. */
 struct order {
-    int wl_rank, m_first, env_rank, idx;
+    int wl_rank, m_first, env_rank, arm_first, idx;
 };
 
 struct grouping {
     struct strmap groups;      /* env|workload|metric -> group index */
     struct strmap firsts;      /* workload, workload|metric -> first row */
     struct strmap fails;       /* env|workload -> index into nfail */
-    int *nfail, nfails;
+    int *nfail, *nmis, nfails;
     struct order *ord;
     int cap;
 };
@@ -55,11 +57,19 @@ static int push(struct summ_group *g, double v)
     return 0;
 }
 
-/* The group row w belongs to (made at its first row). -1: out of memory. */
-static int group_of(struct summary *s, struct grouping *G, const struct row *w, int i)
+/* The environment's label: the env, or "env@arm" in an A/B run. */
+static void env_label(char *out, size_t n, const char *env, const char *arm)
 {
-    char k[160];
-    key3(k, sizeof k, w->env, w->workload, w->metric);
+    snprintf(out, n, "%s%s%s", env, *arm ? "@" : "", arm);
+}
+
+/* The group row w belongs to (made at its first row). -1: out of memory. */
+static int group_of(struct summary *s, struct grouping *G, const struct rows *r, int i)
+{
+    const struct row *w = &r->v[i];
+    char k[200], label[48];
+    env_label(label, sizeof label, w->env, w->arm);
+    key3(k, sizeof k, label, w->workload, w->metric);
     int gi = strmap_put(&G->groups, k, s->n);
     if (gi < s->n)
         return gi;
@@ -76,40 +86,50 @@ static int group_of(struct summary *s, struct grouping *G, const struct row *w, 
     }
     struct summ_group *x = &s->g[s->n];
     memset(x, 0, sizeof *x);
-    snprintf(x->env, sizeof x->env, "%s", w->env);
+    snprintf(x->env, sizeof x->env, "%s", label);
+    snprintf(x->arm, sizeof x->arm, "%s", w->arm);
     snprintf(x->workload, sizeof x->workload, "%s", w->workload);
     snprintf(x->metric, sizeof x->metric, "%s", w->metric);
     snprintf(x->unit, sizeof x->unit, "%s", w->unit);
     snprintf(x->dir, sizeof x->dir, "%s", w->dir);
     x->params = w->params;
+    x->wl_sha256 = r->shas[w->sha];
     key3(k, sizeof k, "", w->workload, NULL);
     int wf = strmap_put(&G->firsts, k, i);
     key3(k, sizeof k, w->workload, w->metric, NULL);
     int mf = strmap_put(&G->firsts, k, i);
+    key3(k, sizeof k, "", "", w->arm);
+    int af = strmap_put(&G->firsts, k, i);
     /* Known workloads in table order, then unknown ones as they appear. */
     int rank = wl_meta_rank(w->workload), nwl;
     wl_meta_all(&nwl);
     G->ord[s->n] = (struct order){ .wl_rank = rank >= 0 ? rank : nwl + wf, .m_first = mf,
-                                   .env_rank = env_rank(w->env), .idx = s->n };
+                                   .env_rank = env_rank(w->env), .arm_first = af, .idx = s->n };
     return s->n++;
 }
 
-/* Failure rows ("run") count against their env and workload. */
+/* Failure rows ("run") count against their env (and arm) and workload. */
 static int fail_count(struct grouping *G, const struct row *w)
 {
-    char k[160];
-    key3(k, sizeof k, w->env, w->workload, NULL);
+    char k[200], label[48];
+    env_label(label, sizeof label, w->env, w->arm);
+    key3(k, sizeof k, label, w->workload, NULL);
     int fi = strmap_put(&G->fails, k, G->nfails);
     if (fi < 0)
         return -1;
     if (fi == G->nfails) {
         int *nf = realloc(G->nfail, (size_t)(G->nfails + 1) * sizeof *nf);
-        if (!nf)
+        if (nf)
+            G->nfail = nf;
+        int *nm = nf ? realloc(G->nmis, (size_t)(G->nfails + 1) * sizeof *nm) : NULL;
+        if (!nm)
             return -1;
-        G->nfail = nf;
-        G->nfail[G->nfails++] = 0;
+        G->nmis = nm;
+        G->nfail[G->nfails] = G->nmis[G->nfails] = 0;
+        G->nfails++;
     }
     G->nfail[fi]++;
+    G->nmis[fi] += !strcmp(w->status, "mismatch");
     return 0;
 }
 
@@ -126,14 +146,59 @@ static int rows_group(const struct rows *r, struct summary *s, struct grouping *
             return -1;
         if (!w->has_value || !*w->dir)
             continue;          /* "run" failure rows carry no value */
-        int gi = group_of(s, G, w, i);
+        int gi = group_of(s, G, r, i);
         if (gi < 0 || (!strcmp(w->status, "ok") && push(&s->g[gi], w->value) < 0))
             return -1;
     }
     return 0;
 }
 
-/* Statistics of each group, and its cost against the baseline's group. */
+/* One group's statistics, and its cost against the baseline's group. */
+static void group_compute(struct summ_group *x, const struct summary *s, const struct grouping *G, const char *base)
+{
+    char key[200];
+    key3(key, sizeof key, x->env, x->workload, NULL);
+    int fi = strmap_get(&G->fails, key);
+    x->failed = fi >= 0 ? G->nfail[fi] : 0;
+    x->mismatch = fi >= 0 ? G->nmis[fi] : 0;
+    char base_label[48];
+    env_label(base_label, sizeof base_label, base ? base : "", x->arm);
+    if (x->nv == 0 || stat_describe(x->v, x->nv, &x->d) < 0 || !base || !strcmp(x->env, base_label))
+        return;
+    /* Against the baseline of the same arm. */
+    key3(key, sizeof key, base_label, x->workload, x->metric);
+    int bi = strmap_get(&G->groups, key);
+    const struct summ_group *b = bi >= 0 ? &s->g[bi] : NULL;
+    double r0, lo, hi;
+    uint64_t seed = summary_seed(x->env, x->workload, x->metric) ^ 0x5bd1e995u;
+    if (b && b->nv > 0 && stat_cost(x->v, x->nv, b->v, b->nv, !strcmp(x->dir, "higher"), seed, &r0, &lo, &hi) == 0 &&
+        isfinite(r0) && isfinite(lo) && isfinite(hi)) {
+        x->has_cost = 1;
+        x->cost = r0;
+        x->cost_lo = lo;
+        x->cost_hi = hi;
+    }
+}
+
+struct worker {
+    pthread_t th;
+    struct summary *s;
+    const struct grouping *G;
+    const char *base;
+    int first, step;
+};
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    for (int k = w->first; k < w->s->n; k += w->step)
+        group_compute(&w->s->g[k], w->s, w->G, w->base);
+    return NULL;
+}
+
+/* Every group, spread over the CPUs: each group's bootstrap has its own
+ * seed, so the figures are the same whatever the number of threads
+ * (VCB_THREADS overrides it). */
 static void groups_compute(struct summary *s, const struct grouping *G)
 {
     int n;
@@ -141,32 +206,29 @@ static void groups_compute(struct summary *s, const struct grouping *G)
     const char *base = NULL;
     for (int i = 0; i < n && !base; i++)
         base = envs[i]->baseline ? envs[i]->name : NULL;
-    for (int k = 0; k < s->n; k++) {
-        struct summ_group *x = &s->g[k];
-        char key[160];
-        key3(key, sizeof key, x->env, x->workload, NULL);
-        int fi = strmap_get(&G->fails, key);
-        x->failed = fi >= 0 ? G->nfail[fi] : 0;
-        uint64_t seed = summary_seed(x->env, x->workload, x->metric);
-        if (x->nv == 0 || stat_describe(x->v, x->nv, seed, &x->d) < 0)
+    const char *want = getenv("VCB_THREADS");
+    long nt = want ? strtol(want, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+    nt = nt < 1 ? 1 : nt > 16 ? 16 : nt;
+    if (s->n < 32)
+        nt = 1;
+    struct worker w[16];
+    int started = 0;
+    for (int t = 0; t < nt; t++) {
+        w[t] = (struct worker){ .s = s, .G = G, .base = base, .first = t, .step = (int)nt };
+        if (t == 0 || pthread_create(&w[t].th, NULL, worker_main, &w[t]) != 0)
             continue;
-        if (x->d.n > s->runs)
-            s->runs = x->d.n;
-        if (!base || !strcmp(x->env, base))
-            continue;
-        key3(key, sizeof key, base, x->workload, x->metric);
-        int bi = strmap_get(&G->groups, key);
-        const struct summ_group *b = bi >= 0 ? &s->g[bi] : NULL;
-        double r0, lo, hi;
-        if (b && b->nv > 0 &&
-            stat_cost(x->v, x->nv, b->v, b->nv, !strcmp(x->dir, "higher"), seed ^ 0x5bd1e995u, &r0, &lo, &hi) == 0 &&
-            isfinite(r0) && isfinite(lo) && isfinite(hi)) {
-            x->has_cost = 1;
-            x->cost = r0;
-            x->cost_lo = lo;
-            x->cost_hi = hi;
-        }
+        started |= 1 << t;
     }
+    /* This thread does its share, and any share a thread could not take. */
+    for (int t = 0; t < nt; t++)
+        if (!(started >> t & 1))
+            worker_main(&w[t]);
+    for (int t = 1; t < nt; t++)
+        if (started >> t & 1)
+            pthread_join(w[t].th, NULL);
+    for (int k = 0; k < s->n; k++)
+        if (s->g[k].d.n > s->runs)
+            s->runs = s->g[k].d.n;
 }
 
 static int order_cmp(const void *a, const void *b)
@@ -178,6 +240,8 @@ static int order_cmp(const void *a, const void *b)
         return x->m_first - y->m_first;
     if (x->env_rank != y->env_rank)
         return x->env_rank - y->env_rank;
+    if (x->arm_first != y->arm_first)
+        return x->arm_first - y->arm_first;
     return x->idx - y->idx;
 }
 
@@ -195,11 +259,44 @@ static int groups_sort(struct summary *s, struct grouping *G)
     return 0;
 }
 
+/* The failure counts as a list the summary keeps. */
+static int fails_keep(struct summary *s, const struct grouping *G)
+{
+    if (!G->nfails)
+        return 0;
+    s->fails = calloc((size_t)G->nfails, sizeof *s->fails);
+    if (!s->fails)
+        return -1;
+    for (size_t i = 0; i < G->fails.cap; i++) {
+        const char *k = G->fails.keys[i];
+        if (!k)
+            continue;
+        struct summ_fail *f = &s->fails[G->fails.vals[i]];
+        size_t a = strcspn(k, "\x1f");
+        snprintf(f->env, sizeof f->env, "%.*s", (int)a, k);
+        snprintf(f->workload, sizeof f->workload, "%.*s", (int)strcspn(k + a + 1, "\x1f"), k + a + 1);
+        f->failed = G->nfail[G->fails.vals[i]];
+        f->mismatch = G->nmis[G->fails.vals[i]];
+    }
+    s->nfails = G->nfails;
+    return 0;
+}
+
+const struct summ_fail *summary_fails(const struct summary *s, const char *env, const char *workload)
+{
+    for (int i = 0; i < s->nfails; i++)
+        if (!strcmp(s->fails[i].env, env) && !strcmp(s->fails[i].workload, workload))
+            return &s->fails[i];
+    return NULL;
+}
+
 int summary_build(const struct rows *r, struct summary *s, struct vb_err *e)
 {
     memset(s, 0, sizeof *s);
     struct grouping G = { 0 };
     int rc = rows_group(r, s, &G);
+    if (rc == 0)
+        rc = fails_keep(s, &G);
     if (rc == 0 && s->n > 0) {
         groups_compute(s, &G);
         rc = groups_sort(s, &G);
@@ -208,6 +305,7 @@ int summary_build(const struct rows *r, struct summary *s, struct vb_err *e)
     strmap_free(&G.firsts);
     strmap_free(&G.fails);
     free(G.nfail);
+    free(G.nmis);
     free(G.ord);
     if (rc < 0) {
         summary_free(s);
@@ -225,6 +323,7 @@ void summary_free(struct summary *s)
     for (int i = 0; i < s->n; i++)
         free(s->g[i].v);
     free(s->g);
+    free(s->fails);
     memset(s, 0, sizeof *s);
 }
 
@@ -269,6 +368,8 @@ static json_object *group_json(const struct summ_group *x)
     const struct stat_desc *d = &x->d;
     json_object *o = json_object_new_object();
     jsonio_add(o, "env", jsonio_str(x->env));
+    if (x->arm[0])
+        jsonio_add(o, "arm", jsonio_str(x->arm));
     jsonio_add(o, "workload", jsonio_str(x->workload));
     jsonio_add(o, "metric", jsonio_str(x->metric));
     jsonio_add(o, "unit", jsonio_str(x->unit));
@@ -279,6 +380,8 @@ static json_object *group_json(const struct summ_group *x)
     const double vals[] = { d->median, d->mean, d->sd, d->cv, d->min, d->max, d->p5, d->p95, d->ci_lo, d->ci_hi };
     for (int k = 0; k < 10; k++)
         jsonio_add(o, names[k], jsonio_num(vals[k]));
+    jsonio_add(o, "ci_level", jsonio_num(d->ci_level));
+    jsonio_add(o, "mad", jsonio_num(d->mad));
     jsonio_add(o, "outliers", json_object_new_int(d->outliers));
     jsonio_add(o, "noisy", json_object_new_boolean(d->noisy));
     jsonio_add(o, "failed", json_object_new_int(x->failed));
@@ -306,7 +409,8 @@ int summary_write_json(FILE *f, const struct summary *s)
     jsonio_add(o, "host", jsonio_str(s->host));
     jsonio_add(o, "accel", jsonio_str(s->accel));
     jsonio_add(o, "runs", json_object_new_int(s->runs));
-    jsonio_add(o, "resamples", json_object_new_int(STAT_RESAMPLES));
+    jsonio_add(o, "median_ci", jsonio_str("order statistics (binomial), at least 0.95 where n >= 6"));
+    jsonio_add(o, "cost_ci", jsonio_str("percentile bootstrap, 500 to 2000 resamples (stops when stable)"));
     jsonio_add(o, "noisy_cv", jsonio_num(STAT_NOISY_CV));
     jsonio_add(o, "groups", summary_groups_json(s));
     int rc = jsonio_write(f, o);

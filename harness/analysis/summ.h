@@ -12,19 +12,33 @@
 #include <stdio.h>
 
 struct summ_group {
-    char env[32], workload[32], metric[48], unit[16], dir[8];
+    char env[48];              /* the environment, "env@arm" in an A/B run */
+    char arm[16];              /* the arm alone ("" outside A/B runs) */
+    char workload[32], metric[48], unit[16], dir[8];
     const char *params;        /* of the first row (points into rows) */
+    const char *wl_sha256;     /* the wl build of the first row (points into rows) */
     double *v;                 /* the ok values, in row order */
     int nv;
     struct stat_desc d;
     int has_cost;              /* a baseline exists for this metric */
     double cost, cost_lo, cost_hi;
     int failed;                /* non-ok repetitions of this env+workload */
+    int mismatch;              /* of those, checksum mismatches */
+};
+
+/* Failed repetitions of an env (and arm) and workload, whether or not any
+ * of its series has a value: a run where every launch failed is not an
+ * empty one. */
+struct summ_fail {
+    char env[48], workload[32];
+    int failed, mismatch;
 };
 
 struct summary {
     struct summ_group *g;
     int n;
+    struct summ_fail *fails;
+    int nfails;
     char run_id[48], host[72], accel[8];
     int runs;                  /* most repetitions of any group */
 };
@@ -34,6 +48,9 @@ struct summary {
  * as they first appear. -1 with e when nothing was measured. */
 int summary_build(const struct rows *r, struct summary *s, struct vb_err *e);
 void summary_free(struct summary *s);
+
+/* The failures of env (label) and workload, or NULL when none. */
+const struct summ_fail *summary_fails(const struct summary *s, const char *env, const char *workload);
 
 /* The group for env/workload/metric, or NULL. */
 const struct summ_group *summary_find(const struct summary *s, const char *env, const char *workload,

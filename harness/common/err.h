@@ -19,6 +19,8 @@ enum vb_exit {
     VB_EFAIL = 1,      /* a measurement failed or a regression was found */
     VB_EUSAGE = 2,     /* bad command line, bad input file */
     VB_EHOST = 3,      /* the host lacks something: root, packages, kernel, KVM */
+    VB_EINCOMP = 4,    /* compare: the two sides are not the same thing (host, params, missing) */
+    VB_EINCONCL = 5,   /* compare: the data cannot tell a threshold-sized change */
     VB_EINTR = 130,    /* interrupted by SIGINT/SIGTERM */
 };
 

@@ -14,7 +14,7 @@
 const char *const raw_columns[RAW_NCOL] = {
     "schema", "run_id", "time_utc", "host", "env", "workload", "params",
     "rep", "seq", "metric", "unit", "dir", "value", "status", "accel",
-    "cpus", "mem_mib", "wl_sha256", "note",
+    "cpus", "mem_mib", "wl_sha256", "note", "arm",
 };
 
 int raw_open(struct raw *r, const char *path, const struct raw_run *run, struct vb_err *e)
@@ -47,6 +47,8 @@ int raw_write(struct raw *r, const struct raw_row *row, struct vb_err *e)
         !raw_name_ok(row->status, 16, 0) || (*row->unit && !raw_name_ok(row->unit, 16, 1)))
         return vb_errf(e, VB_EFAIL, "refusing to write a row named %s/%s/%s (unit '%s', status '%s') that raw.csv "
                        "readers would refuse", row->env, row->workload, row->metric, row->unit, row->status);
+    if (row->arm && *row->arm && !raw_name_ok(row->arm, 16, 0))
+        return vb_errf(e, VB_EUSAGE, "arm label '%s': letters, digits and _.+-: only, at most 15", row->arm);
     char t[32], rep[16], seq[16], val[64], mem[24];
     time_t now = time(NULL);
     struct tm tm;
@@ -54,7 +56,7 @@ int raw_write(struct raw *r, const struct raw_row *row, struct vb_err *e)
     strftime(t, sizeof t, "%Y-%m-%dT%H:%M:%SZ", &tm);
     snprintf(rep, sizeof rep, "%d", row->rep);
     snprintf(seq, sizeof seq, "%d", row->seq);
-    snprintf(mem, sizeof mem, "%lu", r->run.mem_mib);
+    snprintf(mem, sizeof mem, "%lu", row->mem_mib ? row->mem_mib : r->run.mem_mib);
     if (row->has_value)
         snprintf(val, sizeof val, "%.9g", row->value);
     else
@@ -62,7 +64,8 @@ int raw_write(struct raw *r, const struct raw_row *row, struct vb_err *e)
     const char *f[RAW_NCOL] = {
         RAW_SCHEMA, r->run.run_id, t, r->run.host, row->env, row->workload, row->params,
         rep, seq, row->metric, row->unit, row->dir, val, row->status, r->run.accel,
-        r->run.cpus, mem, r->run.wl_sha256, row->note ? row->note : "",
+        r->run.cpus, mem, row->wl_sha256 ? row->wl_sha256 : r->run.wl_sha256, row->note ? row->note : "",
+        row->arm ? row->arm : "",
     };
     if (csv_row(r->f, f, RAW_NCOL) < 0 || fflush(r->f) != 0 || fdatasync(fileno(r->f)) != 0)
         return vb_errf(e, VB_EHOST, "cannot append to raw.csv: %s", strerror(errno));
@@ -77,15 +80,31 @@ void raw_close(struct raw *r)
     r->f = NULL;
 }
 
+/* The header of raw-2 (all columns) or raw-1 (without arm). */
 static int header_ok(char *line)
 {
     char *f[RAW_NCOL + 1];
-    if (csv_split(line, f, RAW_NCOL + 1) != RAW_NCOL)
+    int n = csv_split(line, f, RAW_NCOL + 1);
+    if (n != RAW_NCOL && n != RAW_NCOL_V1)
         return 0;
-    for (int i = 0; i < RAW_NCOL; i++)
+    for (int i = 0; i < n; i++)
         if (strcmp(f[i], raw_columns[i]) != 0)
             return 0;
     return 1;
+}
+
+/* The index of sha in r->shas, added when new. -1: out of memory. */
+static int sha_index(struct rows *r, const char *sha)
+{
+    for (int i = 0; i < r->nsha; i++)
+        if (!strcmp(r->shas[i], sha))
+            return i;
+    char (*ns)[65] = realloc(r->shas, (size_t)(r->nsha + 1) * sizeof *ns);
+    if (!ns)
+        return -1;
+    r->shas = ns;
+    snprintf(r->shas[r->nsha], sizeof r->shas[0], "%s", sha);
+    return r->nsha++;
 }
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
@@ -121,16 +140,25 @@ static const char *names_check(char **f)
     return NULL;
 }
 
-static int parse_row(char *line, struct row *w, const char **why)
+static int parse_row(char *line, struct rows *r, struct row *w, const char **why)
 {
     char *f[RAW_NCOL + 1];
     int n = csv_split(line, f, RAW_NCOL + 1);
-    if (n != RAW_NCOL) {
-        *why = n < 0 ? "malformed quoting" : "wrong number of fields";
+    if (n < 0) {
+        *why = "malformed quoting";
         return -1;
     }
-    if (strcmp(f[RAW_SCHEMA_COL], RAW_SCHEMA) != 0) {
-        *why = "schema is not " RAW_SCHEMA;
+    int v2 = n == RAW_NCOL && !strcmp(f[RAW_SCHEMA_COL], RAW_SCHEMA);
+    int v1 = n == RAW_NCOL_V1 && !strcmp(f[RAW_SCHEMA_COL], RAW_SCHEMA_V1);
+    if (!v1 && !v2) {
+        *why = n != RAW_NCOL && n != RAW_NCOL_V1 ? "wrong number of fields"
+               : "schema is not " RAW_SCHEMA " (or " RAW_SCHEMA_V1 ")";
+        return -1;
+    }
+    if (v1)
+        f[RAW_ARM] = "";
+    if (*f[RAW_ARM] && !raw_name_ok(f[RAW_ARM], 16, 0)) {
+        *why = "arm is too long or has characters other than letters, digits and _.+-:";
         return -1;
     }
     const char *bad = names_check(f);
@@ -152,6 +180,9 @@ static int parse_row(char *line, struct row *w, const char **why)
     COPY(w->status, f[RAW_STATUS]);
     COPY(w->accel, f[RAW_ACCEL]);
     COPY(w->cpus, f[RAW_CPUS]);
+    COPY(w->arm, f[RAW_ARM]);
+    if ((w->sha = sha_index(r, f[RAW_WL_SHA256])) < 0)
+        return -1;
     char *end;
     w->rep = (int)strtol(f[RAW_REP], &end, 10);
     if (*end || !*f[RAW_REP]) {
@@ -213,8 +244,8 @@ int rows_read(FILE *f, const char *path, struct rows *r, struct vb_err *e)
             break;
         }
         const char *why = "out of memory";
-        int swallowed = strstr(rec, "\n" RAW_SCHEMA ",") != NULL;   /* before parse_row splits rec */
-        if (parse_row(rec, &r->v[r->n], &why) == 0) {
+        int swallowed = strstr(rec, "\nvcbench-raw-") != NULL;   /* before parse_row splits rec */
+        if (parse_row(rec, r, &r->v[r->n], &why) == 0) {
             r->n++;
             continue;
         }
@@ -252,5 +283,6 @@ void rows_free(struct rows *r)
     for (int i = 0; i < r->n; i++)
         free(r->v[i].params);
     free(r->v);
+    free(r->shas);
     memset(r, 0, sizeof *r);
 }

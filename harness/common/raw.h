@@ -11,14 +11,16 @@
 
 #include <stdio.h>
 
-#define RAW_SCHEMA "vcbench-raw-1"
+#define RAW_SCHEMA "vcbench-raw-2"
+#define RAW_SCHEMA_V1 "vcbench-raw-1"     /* read: without the arm column */
 
-/* Column order of raw.csv; RAW_NCOL columns. */
+/* Column order of raw.csv; RAW_NCOL columns (RAW_NCOL_V1 in raw-1 files). */
 enum raw_col {
     RAW_SCHEMA_COL, RAW_RUN_ID, RAW_TIME, RAW_HOST, RAW_ENV, RAW_WORKLOAD, RAW_PARAMS,
     RAW_REP, RAW_SEQ, RAW_METRIC, RAW_UNIT, RAW_DIR, RAW_VALUE, RAW_STATUS, RAW_ACCEL,
-    RAW_CPUS, RAW_MEM_MIB, RAW_WL_SHA256, RAW_NOTE, RAW_NCOL
+    RAW_CPUS, RAW_MEM_MIB, RAW_WL_SHA256, RAW_NOTE, RAW_ARM, RAW_NCOL
 };
+#define RAW_NCOL_V1 RAW_ARM
 
 extern const char *const raw_columns[RAW_NCOL];
 
@@ -42,6 +44,10 @@ struct raw_row {
     double value;
     int has_value;
     const char *status, *note;
+    /* An A/B run's arm ("" or NULL: none) and what differs per arm (NULL
+     * or 0: the run's). */
+    const char *arm, *wl_sha256;
+    unsigned long mem_mib;
 };
 
 /* Create path (which must not exist: never overwrite results) with the header. */
@@ -61,16 +67,19 @@ int raw_name_ok(const char *s, size_t max, int unit);
 /* Reading it back. */
 struct row {
     char run_id[48], host[72], env[32], workload[32], metric[48], unit[16], dir[8], status[16];
-    char accel[8], cpus[64];
+    char accel[8], cpus[64], arm[16];
     char *params;
     int rep, seq;
     double value;
     int has_value;
+    int sha;                   /* index into rows.shas: the wl build that measured it */
 };
 
 struct rows {
     struct row *v;
     int n, cap;
+    char (*shas)[65];          /* the distinct wl sha256 values (a run has one, an A/B run two) */
+    int nsha;
 };
 
 /* Load path. A missing file, a header that is not vcbench-raw-1, or a

@@ -5,20 +5,23 @@
 #include <string.h>
 
 const struct wl_meta wlm_cpu = {
-    "cpu", "integer (CRC-32) and floating-point (matrix multiply) kernels", 0,
+    "cpu", "integer (CRC-32) and floating-point (matrix multiply) kernels", 0, { "int_time", "fp_time", NULL },
 };
 const struct wl_meta wlm_mem = {
     "mem", "memory bandwidth (STREAM copy/scale/add/triad) and latency curve (pointer chase)", WLM_LLC,
+    { "triad_bw", "lat_16M", NULL },
 };
 const struct wl_meta wlm_disk = {
     "disk", "O_DIRECT I/O, QD1 (like fio psync): MB/s, IOPS, latency p50/p99/p99.9", WLM_DISK,
+    { "randread_iops", "seqwrite_mbps", NULL },
 };
 const struct wl_meta wlm_startup = {
     "startup", "no-op: report ready at once (the harness times launch and teardown)", WLM_PHASES,
+    { "ready_ms", "total_ms", NULL },
 };
 
 const struct wl_meta wlm_hold = {
-    "hold", "idle: report ready, then stay until --seconds pass or the harness stops it", 0,
+    "hold", "idle: report ready, then stay until --seconds pass or the harness stops it", 0, { NULL },
 };
 
 static const struct wl_meta *const table[] = { &wlm_cpu, &wlm_mem, &wlm_disk, &wlm_startup, &wlm_hold };

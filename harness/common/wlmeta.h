@@ -23,6 +23,9 @@ struct wl_meta {
     const char *name;
     const char *summary;
     unsigned flags;            /* enum wl_meta_flag */
+    /* The metrics that answer "how much slower" best: REPORT.md's answer
+     * table and the history's trends follow these. NULL-terminated. */
+    const char *headline[3];
 };
 
 extern const struct wl_meta wlm_cpu, wlm_mem, wlm_disk, wlm_startup, wlm_hold;

@@ -82,6 +82,8 @@ static void os(FILE *f, const struct domxml *d)
 static void devices(FILE *f, const struct domxml *d)
 {
     fputs("  <devices>\n", f);
+    if (d->emulator)
+        elem(f, "    ", "emulator", d->emulator);
     if (d->disk) {
         /* The host file itself, uncached and with native AIO: the I/O path
          * is what the disk workload compares. */
@@ -107,7 +109,7 @@ int domxml_write(FILE *f, const struct domxml *d)
         d->vcpus > DOMXML_VCPUS_MAX || d->mem_bytes < (1u << 20))
         return -1;
     const char *text[] = { d->name, d->machine, d->emulator_cpus, d->firmware, d->kernel, d->initrd, d->cmdline,
-                           d->serial_socket, d->disk };
+                           d->serial_socket, d->disk, d->emulator };
     for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
         if (has_ctl(text[i]))
             return -1;

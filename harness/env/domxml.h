@@ -18,6 +18,7 @@ struct domxml {
     const char *vcpu_cpus[DOMXML_VCPUS_MAX]; /* host CPU list for each vCPU */
     const char *emulator_cpus; /* NULL = not pinned */
     const char *firmware;      /* ROM image (qboot) or NULL for the default BIOS */
+    const char *emulator;      /* the QEMU binary, or NULL for libvirt's default */
     const char *kernel, *initrd, *cmdline;
     const char *serial_socket; /* unix socket QEMU connects to (we listen) */
     const char *disk;          /* raw file attached as virtio-blk vda, or NULL */

@@ -19,7 +19,7 @@ static const struct env_ops *const env_table[] = {
 const struct env_ops *env_find(const char *name)
 {
     int i = env_rank(name);
-    return i < NENV ? env_table[i] : NULL;
+    return i < NENV && !strchr(name, '@') ? env_table[i] : NULL;
 }
 
 const struct env_ops *const *env_all(int *n)
@@ -37,16 +37,18 @@ void env_sweep(const char *kind, const char *value)
 
 int env_rank(const char *name)
 {
+    /* "env@arm" (an A/B run's label) ranks as its env. */
+    size_t len = strcspn(name, "@");
     int i = 0;
-    while (i < NENV && strcmp(env_table[i]->name, name) != 0)
+    while (i < NENV && (strlen(env_table[i]->name) != len || strncmp(env_table[i]->name, name, len) != 0))
         i++;
     return i;
 }
 
 int env_is_baseline(const char *name)
 {
-    const struct env_ops *e = env_find(name);
-    return e && e->baseline;
+    int i = env_rank(name);
+    return i < NENV && env_table[i]->baseline;
 }
 
 void env_inst_metric(struct env_inst *inst, const char *name, const char *unit,

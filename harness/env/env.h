@@ -43,6 +43,8 @@ struct run_cfg {
     long cpu_quota_pct;        /* container CPU quota in % of one CPU; 0 = none */
     int vcpus;                 /* guest vCPUs (= number of CPUs in pin.work) */
     long timeout_s;            /* fixed per-launch limit; 0 = from the workload's estimate */
+    const char *emulator;      /* the QEMU binary guests run on; NULL = libvirt's choice */
+    const char *oci_runtime;   /* the runc/crun binary; NULL = the one on PATH */
     struct pin_plan pin;       /* CPU sets chosen with hwloc */
 };
 
@@ -128,9 +130,10 @@ void env_sweep(const char *kind, const char *value);
 const struct env_ops *env_find(const char *name);
 /* The table, for listing. */
 const struct env_ops *const *env_all(int *n);
-/* Position of name in the table; unknown names come after every known one. */
+/* Position of name in the table ("env@arm" as env); unknown names come
+ * after every known one. */
 int env_rank(const char *name);
-/* Is name the baseline environment (native)? */
+/* Is name the baseline environment (native, or native@arm)? */
 int env_is_baseline(const char *name);
 
 /* Add an extra metric to inst (ignored past ENV_EXTRA_MAX). */

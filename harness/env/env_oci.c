@@ -47,7 +47,9 @@ struct oci_inst {
 static int oci_probe_named(const char *prog, const struct run_cfg *cfg, struct vb_err *e)
 {
     char path[PATH_MAX];
-    if (fs_which(prog, path, sizeof path) < 0)
+    if (cfg->oci_runtime)
+        snprintf(path, sizeof path, "%s", cfg->oci_runtime);
+    else if (fs_which(prog, path, sizeof path) < 0)
         return vb_errf(e, VB_EHOST, "%s is not installed (optional peer): apt-get install %s", prog, prog);
     if (geteuid() != 0)
         return vb_errf(e, VB_EHOST, "%s needs root here; run vcbench as root", prog);
@@ -66,7 +68,9 @@ static int oci_prepare_named(const char *prog, const struct run_cfg *cfg, void *
         return vb_errf(e, VB_EFAIL, "out of memory");
     o->cfg = cfg;
     o->is_crun = !strcmp(prog, "crun");
-    if (fs_which(prog, o->runtime, sizeof o->runtime) < 0) {
+    if (cfg->oci_runtime)
+        snprintf(o->runtime, sizeof o->runtime, "%s", cfg->oci_runtime);
+    else if (fs_which(prog, o->runtime, sizeof o->runtime) < 0) {
         free(o);
         return vb_errf(e, VB_EHOST, "%s not found", prog);
     }
@@ -79,7 +83,7 @@ static int oci_prepare_named(const char *prog, const struct run_cfg *cfg, void *
         o->no_cgroups = 1;
     /* The runtime keeps a container's state (and runc its cgroup) after a
      * kill -9 of the harness: recorded so that the next run deletes them. */
-    own_note("oci", "%d vcbench-%s- %s", o->no_cgroups, cfg->run_id, o->runtime);
+    own_note("oci", "%d vcbench-%s- %s %s", o->no_cgroups, cfg->run_id, prog, o->runtime);
     *state = o;
     return 0;
 }
@@ -234,12 +238,10 @@ static void oci_teardown(void *state)
 static void oci_sweep_named(const char *prog, const char *kind, const char *value)
 {
     struct oci_env o = { 0 };
-    char prefix[128], list[8192];
-    if (strcmp(kind, "oci") != 0 || sscanf(value, "%d %127s %4095[^\n]", &o.no_cgroups, prefix, o.runtime) != 3 ||
-        strncmp(prefix, "vcbench-", 8) != 0)
-        return;
-    const char *base = strrchr(o.runtime, '/');
-    if (strcmp(base ? base + 1 : o.runtime, prog) != 0)
+    char prefix[128], which[16], list[8192];
+    if (strcmp(kind, "oci") != 0 ||
+        sscanf(value, "%d %127s %15s %4095[^\n]", &o.no_cgroups, prefix, which, o.runtime) != 4 ||
+        strncmp(prefix, "vcbench-", 8) != 0 || strcmp(which, prog) != 0)
         return;
     char *argv[] = { o.runtime, o.no_cgroups ? "--cgroup-manager=disabled" : "list",
                      o.no_cgroups ? "list" : "-q", o.no_cgroups ? "-q" : NULL, NULL };

@@ -74,20 +74,27 @@ struct vm {
     virConnectPtr conn;
     char uri[700];
     double connect_ms;
-    pthread_t loop;
-    int loop_started;
-    int wake[2];               /* teardown -> event loop thread */
-    int wake_watch;
-    atomic_int quit;
+    int shared;                /* holds a reference to the process-wide threads */
     int lifecycle_cb;          /* virConnectDomainEventRegisterAny id, -1 */
     int off[2];                /* lifecycle callback -> vm_wait */
     pthread_mutex_t mu;        /* guards cur and stopped (event thread) */
     char cur[128];             /* name of the guest being run */
     int stopped;               /* 1 + VIR_DOMAIN_EVENT_STOPPED_* of cur, 0 */
-    pthread_t strays;          /* strays_main, embed only */
-    int strays_started;
-    atomic_int strays_quit;
 };
+
+/* What every vm instance of the process shares (an A/B run has one per
+ * arm): libvirt's event loop thread, and the thread that reaps QEMUs
+ * re-parented to us. Started by the first prepare, stopped by the last
+ * teardown. */
+static struct {
+    pthread_mutex_t mu;
+    int users;
+    pthread_t loop, strays;
+    int loop_started, strays_started;
+    int wake[2];               /* teardown -> event loop thread */
+    int wake_watch;
+    atomic_int quit;
+} proc = { .mu = PTHREAD_MUTEX_INITIALIZER, .wake = { -1, -1 }, .wake_watch = -1 };
 
 struct vm_inst {
     virDomainPtr dom;
@@ -169,8 +176,8 @@ static void wake_cb(int watch, int fd, int events, void *arg)
 
 static void *loop_main(void *arg)
 {
-    struct vm *v = arg;
-    while (!atomic_load(&v->quit))
+    (void)arg;
+    while (!atomic_load(&proc.quit))
         if (virEventRunDefaultImpl() < 0)
             break;
     return NULL;
@@ -338,10 +345,10 @@ static int stray_qemu(pid_t pid, pid_t our_sid)
  * milliseconds, after which the next one shows. */
 static void *strays_main(void *arg)
 {
-    struct vm *v = arg;
+    (void)arg;
     pid_t our_sid = getsid(0), first = 0;
     double since = 0;
-    while (!atomic_load(&v->strays_quit)) {
+    while (!atomic_load(&proc.quit)) {
         siginfo_t si;
         memset(&si, 0, sizeof si);
         if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid > 0) {
@@ -364,6 +371,73 @@ static void *strays_main(void *arg)
     return NULL;
 }
 
+/* Stop the shared threads when the last user goes. */
+static void proc_stop(void)
+{
+    atomic_store(&proc.quit, 1);
+    if (proc.loop_started) {
+        char b = 1;
+        if (write(proc.wake[1], &b, 1) < 0) {
+            /* the loop still wakes on libvirt's own timers */
+        }
+        pthread_join(proc.loop, NULL);
+    }
+    if (proc.strays_started)
+        pthread_join(proc.strays, NULL);
+    if (proc.wake_watch >= 0)
+        virEventRemoveHandle(proc.wake_watch);
+    for (int i = 0; i < 2; i++) {
+        if (proc.wake[i] >= 0)
+            close(proc.wake[i]);
+        proc.wake[i] = -1;
+    }
+    proc.wake_watch = -1;
+    proc.loop_started = proc.strays_started = 0;
+    /* As a subreaper we also inherit QEMUs libvirt started for its own
+     * capability probes; no instance of any env runs now, so every child
+     * left is such a stray: reap it rather than leave zombies. */
+    while (waitpid(-1, NULL, WNOHANG) > 0)
+        ;
+    atomic_store(&proc.quit, 0);
+}
+
+/* Take a reference to the shared threads (the reaper only for an embed
+ * root), starting them the first time. 0 or -1 with e. */
+static int proc_get(int embed, struct vb_err *e)
+{
+    pthread_mutex_lock(&proc.mu);
+    int rc = 0;
+    if (!proc.loop_started) {
+        if (pipe2(proc.wake, O_CLOEXEC | O_NONBLOCK) < 0)
+            rc = vb_errf(e, VB_EHOST, "pipe: %s", strerror(errno));
+        else if ((proc.wake_watch = virEventAddHandle(proc.wake[0], VIR_EVENT_HANDLE_READABLE, wake_cb, NULL,
+                                                      NULL)) < 0 || pthread_create(&proc.loop, NULL, loop_main, NULL) != 0)
+            rc = vb_errf(e, VB_EFAIL, "cannot start the libvirt event loop thread");
+        else
+            proc.loop_started = 1;
+    }
+    if (rc == 0 && embed && !proc.strays_started) {
+        if (pthread_create(&proc.strays, NULL, strays_main, NULL) != 0)
+            rc = vb_errf(e, VB_EFAIL, "cannot start the thread that reaps libvirt's QEMUs");
+        else
+            proc.strays_started = 1;
+    }
+    if (rc == 0)
+        proc.users++;
+    else if (proc.users == 0)
+        proc_stop();
+    pthread_mutex_unlock(&proc.mu);
+    return rc;
+}
+
+static void proc_put(void)
+{
+    pthread_mutex_lock(&proc.mu);
+    if (--proc.users == 0)
+        proc_stop();
+    pthread_mutex_unlock(&proc.mu);
+}
+
 static void vm_teardown(void *state)
 {
     struct vm *v = state;
@@ -377,33 +451,12 @@ static void vm_teardown(void *state)
             virConnectDomainEventDeregisterAny(v->conn, v->lifecycle_cb);
         virConnectClose(v->conn);
     }
-    if (v->loop_started) {
-        atomic_store(&v->quit, 1);
-        char b = 1;
-        if (write(v->wake[1], &b, 1) < 0) {
-            /* the loop still wakes on libvirt's own timers */
-        }
-        pthread_join(v->loop, NULL);
-    }
     /* After virConnectClose: the sweep above may still kill a QEMU. */
-    if (v->strays_started) {
-        atomic_store(&v->strays_quit, 1);
-        pthread_join(v->strays, NULL);
-    }
-    if (v->wake_watch >= 0)
-        virEventRemoveHandle(v->wake_watch);
-    for (int i = 0; i < 2; i++) {
-        if (v->wake[i] >= 0)
-            close(v->wake[i]);
+    if (v->shared)
+        proc_put();
+    for (int i = 0; i < 2; i++)
         if (v->off[i] >= 0)
             close(v->off[i]);
-    }
-    /* As a subreaper we also inherit QEMUs libvirt started for its own
-     * capability probes; no instance of any env runs at teardown, so every
-     * child left now is such a stray: reap it rather than leave zombies. */
-    if (v->root[0])
-        while (waitpid(-1, NULL, WNOHANG) > 0)
-            ;
     pthread_mutex_destroy(&v->mu);
     virSetErrorFunc(NULL, quiet_hook);
     free(v);
@@ -437,8 +490,8 @@ static int vm_prepare(const struct run_cfg *cfg, void **state, struct vb_err *e)
     if (!v)
         return vb_errf(e, VB_EFAIL, "out of memory");
     v->cfg = cfg;
-    v->wake[0] = v->wake[1] = v->off[0] = v->off[1] = -1;
-    v->wake_watch = v->lifecycle_cb = -1;
+    v->off[0] = v->off[1] = -1;
+    v->lifecycle_cb = -1;
     pthread_mutex_init(&v->mu, NULL);
     virSetErrorFunc(NULL, quiet_hook);
     if (vm_uri(v, e) < 0)
@@ -448,23 +501,13 @@ static int vm_prepare(const struct run_cfg *cfg, void **state, struct vb_err *e)
         own_note("qemu", "vcbench-%s- %s", cfg->run_id, v->root);
     else
         own_note("guests", "vcbench-%s- %s", cfg->run_id, v->uri);
-    if (pipe2(v->wake, O_CLOEXEC | O_NONBLOCK) < 0 || pipe2(v->off, O_CLOEXEC | O_NONBLOCK) < 0) {
+    if (pipe2(v->off, O_CLOEXEC | O_NONBLOCK) < 0) {
         vb_errf(e, VB_EHOST, "pipe: %s", strerror(errno));
         goto fail;
     }
-    v->wake_watch = virEventAddHandle(v->wake[0], VIR_EVENT_HANDLE_READABLE, wake_cb, NULL, NULL);
-    if (pthread_create(&v->loop, NULL, loop_main, v) != 0) {
-        vb_errf(e, VB_EFAIL, "cannot start the libvirt event loop thread");
+    if (proc_get(v->root[0] != 0, e) < 0)
         goto fail;
-    }
-    v->loop_started = 1;
-    if (v->root[0]) {
-        if (pthread_create(&v->strays, NULL, strays_main, v) != 0) {
-            vb_errf(e, VB_EFAIL, "cannot start the thread that reaps libvirt's QEMUs");
-            goto fail;
-        }
-        v->strays_started = 1;
-    }
+    v->shared = 1;
     /* Timed once here and reported apart. libvirt probes QEMU's
      * capabilities lazily, at the first domain start (~0.6 s with an empty
      * embed root, then read from its cache); asking for the domain
@@ -665,7 +708,8 @@ static char *vm_xml(struct vm *v, struct vm_inst *vi, const struct env_job *job,
     struct domxml d = { .name = vi->name, .kvm = kvm, .machine = "pc", .mem_bytes = cfg->mem_bytes,
                         .vcpus = vcpus, .emulator_cpus = cfg->pin.emulator[0] ? cfg->pin.emulator : NULL,
                         .firmware = vm_firmware(), .kernel = cfg->kernel, .initrd = cfg->initrd,
-                        .cmdline = cmdline, .serial_socket = vi->sock, .disk = job->disk, .dac_root = !v->root[0] };
+                        .cmdline = cmdline, .serial_socket = vi->sock, .disk = job->disk, .dac_root = !v->root[0],
+                        .emulator = cfg->emulator };
     vcpu_pins(cfg, &d, cpus);
     char *xml = domxml_string(&d);
     if (!xml)

@@ -2,6 +2,9 @@
 #include "common/units.h"
 #include "env/env.h"
 
+/* Environments one chart shows: five, each in up to two arms of an A/B run, and room. */
+#define CHART_MAX_ENVS 16
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -37,10 +40,10 @@ static void head(FILE *gp, const char *name, int w, int h, const char *title, co
 
 /* Environments in the summary (table order), optionally without the
  * baseline (native). */
-static int envs_of(const struct summary *s, const char *workload, int with_native, const char *out[8])
+static int envs_of(const struct summary *s, const char *workload, int with_native, const char *out[CHART_MAX_ENVS])
 {
     int n = 0;
-    for (int i = 0; i < s->n && n < 8; i++) {
+    for (int i = 0; i < s->n && n < CHART_MAX_ENVS; i++) {
         if (workload && strcmp(s->g[i].workload, workload) != 0)
             continue;
         if (!with_native && env_is_baseline(s->g[i].env))
@@ -58,7 +61,7 @@ static int envs_of(const struct summary *s, const char *workload, int with_nativ
 
 int chart_overhead(FILE *gp, FILE *dat, const struct summary *s, const char *workload, const struct chart_meta *m)
 {
-    const char *envs[8];
+    const char *envs[CHART_MAX_ENVS];
     int ne = envs_of(s, workload, 0, envs);
     if (ne == 0)
         return 1;
@@ -135,7 +138,7 @@ static double med(const struct summary *s, const char *env, const char *wl, cons
 
 int chart_startup(FILE *gp, FILE *dat, const struct summary *s, const struct chart_meta *m)
 {
-    const char *envs[8], *drawn[8];
+    const char *envs[CHART_MAX_ENVS], *drawn[CHART_MAX_ENVS];
     int ne = envs_of(s, "startup", 1, envs);
     int rows = 0;
     double lo = INFINITY, hi = 0;
@@ -192,7 +195,7 @@ static uint64_t lat_size(const char *metric)
 
 int chart_memlat(FILE *gp, FILE *dat, const struct summary *s, const struct chart_meta *m)
 {
-    const char *envs[8];
+    const char *envs[CHART_MAX_ENVS];
     int ne = envs_of(s, "mem", 1, envs);
     uint64_t xmin = 0, xmax = 0;
     int blocks = 0;
@@ -240,7 +243,7 @@ int chart_memlat(FILE *gp, FILE *dat, const struct summary *s, const struct char
 
 int chart_disklat(FILE *gp, FILE *dat, const struct summary *s, const struct chart_meta *m)
 {
-    const char *envs[8];
+    const char *envs[CHART_MAX_ENVS];
     int ne = envs_of(s, "disk", 1, envs);
     static const char *const pats[] = { "seqread", "seqwrite", "randread", "randwrite" };
     static const char *const pcts[] = { "p50", "p99", "p999" };
@@ -307,10 +310,11 @@ static int run_in(const char *dir, const char *const argv[])
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-typedef int (*chart_fn)(FILE *, FILE *, const struct summary *, const struct chart_meta *);
-
-static int one(const char *pdir, const char *name, chart_fn fn, const char *wl, const struct summary *s,
-               const struct chart_meta *m, struct vb_err *e)
+/* Write a chart's script and data with draw(gp, dat, arg) into pdir as
+ * <name>.gp and <name>.dat and render them with gnuplot; draw returns 1
+ * when there is nothing to draw (no files then). 0 or -1 with e. */
+static int render(const char *pdir, const char *name, int (*draw)(FILE *, FILE *, const void *), const void *arg,
+                  struct vb_err *e)
 {
     char gpp[PATH_MAX], datp[PATH_MAX];
     snprintf(gpp, sizeof gpp, "%s/%s.gp", pdir, name);
@@ -323,7 +327,7 @@ static int one(const char *pdir, const char *name, chart_fn fn, const char *wl, 
             fclose(dat);
         return vb_errf(e, VB_EHOST, "cannot write %s: %s", gpp, strerror(errno));
     }
-    int r = wl ? chart_overhead(gp, dat, s, wl, m) : fn(gp, dat, s, m);
+    int r = draw(gp, dat, arg);
     fclose(gp);
     fclose(dat);
     if (r == 1) {              /* nothing to draw */
@@ -331,11 +335,108 @@ static int one(const char *pdir, const char *name, chart_fn fn, const char *wl, 
         unlink(datp);
         return 0;
     }
-    char script[80];
+    char script[300];
     snprintf(script, sizeof script, "%s.gp", name);
     const char *argv[] = { "gnuplot", script, NULL };
     if (run_in(pdir, argv) != 0)
         return vb_errf(e, VB_EHOST, "gnuplot failed on %s; is gnuplot-nox installed ('make setup')?", gpp);
+    return 0;
+}
+
+typedef int (*chart_fn)(FILE *, FILE *, const struct summary *, const struct chart_meta *);
+
+/* A summary chart for render(). */
+struct summary_chart {
+    chart_fn fn;
+    const char *wl;            /* overhead chart of this workload (fn unused) */
+    const struct summary *s;
+    const struct chart_meta *m;
+};
+
+static int draw_summary(FILE *gp, FILE *dat, const void *arg)
+{
+    const struct summary_chart *c = arg;
+    return c->wl ? chart_overhead(gp, dat, c->s, c->wl, c->m) : c->fn(gp, dat, c->s, c->m);
+}
+
+static int one(const char *pdir, const char *name, chart_fn fn, const char *wl, const struct summary *s,
+               const struct chart_meta *m, struct vb_err *e)
+{
+    struct summary_chart c = { fn, wl, s, m };
+    return render(pdir, name, draw_summary, &c, e);
+}
+
+/* One headline metric over the runs of a history: a line per env, the
+ * change points as dashed verticals where a new level starts. */
+struct history_chart {
+    const struct history *h;
+    const char *workload, *metric;
+};
+
+int chart_history(FILE *gp, FILE *dat, const struct history *h, const char *workload, const char *metric)
+{
+    int cols[CHART_MAX_ENVS], nc = 0;
+    for (int i = 0; i < h->n && nc < CHART_MAX_ENVS; i++)
+        if (!strcmp(h->s[i].workload, workload) && !strcmp(h->s[i].metric, metric))
+            cols[nc++] = i;
+    if (nc == 0)
+        return 1;
+    const struct hist_series *x0 = &h->s[cols[0]];
+    fputs("# run", dat);
+    for (int k = 0; k < nc; k++)
+        fprintf(dat, " %s", h->s[cols[k]].env);
+    fputc('\n', dat);
+    for (int r = 0; r < h->nrun; r++) {
+        fprintf(dat, "%d \"%s\"", r, h->run_id[r]);
+        for (int k = 0; k < nc; k++)
+            fprintf(dat, " %.6g", h->s[cols[k]].median[r]);     /* NaN: a gap */
+        fputc('\n', dat);
+    }
+    char name[128];
+    snprintf(name, sizeof name, "history_%s_%s", workload, metric);
+    int w = 300 + h->nrun * 12;
+    w = w < 900 ? 900 : w > 2400 ? 2400 : w;
+    terminals(gp, name, w, 560);
+    fprintf(gp, "set title \"%s %s over %d runs (medians; dashed: a change point, where a new level starts)\"\n",
+            workload, metric, h->nrun);
+    fprintf(gp, "set ylabel '%s (%s; %s is better)'\nset xlabel 'run (oldest first)'\n", metric, x0->unit, x0->dir);
+    fputs("set grid ytics lc rgb '#dddddd'\nset key below horizontal\nset xtics rotate by -45 nomirror\n"
+          "set datafile missing 'nan'\n", gp);
+    for (int k = 0; k < nc; k++)
+        for (int c = 0; c < h->s[cols[k]].ncp; c++)
+            fprintf(gp, "set arrow from %g, graph 0 to %g, graph 1 nohead dt 2 lw 2 lc %d\n",
+                    h->s[cols[k]].cp[c] - 0.5, h->s[cols[k]].cp[c] - 0.5, k + 1);
+    fprintf(gp, "set xrange [-0.5:%d.5]\nplot ", h->nrun - 1);
+    for (int k = 0; k < nc; k++)
+        fprintf(gp, "%s'%s.dat' using 1:%d%s with linespoints lw 2 pt 7 ps 0.6 lc %d title '%s'", k ? ", " : "",
+                name, 3 + k, k ? "" : ":xtic(2)", k + 1, h->s[cols[k]].env);
+    fputc('\n', gp);
+    render_again(gp, name, w, 560);
+    return 0;
+}
+
+static int draw_history(FILE *gp, FILE *dat, const void *arg)
+{
+    const struct history_chart *c = arg;
+    return chart_history(gp, dat, c->h, c->workload, c->metric);
+}
+
+int chart_history_all(const struct history *h, const char *dir, struct vb_err *e)
+{
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+        return vb_errf(e, VB_EHOST, "cannot create %s: %s", dir, strerror(errno));
+    for (int i = 0; i < h->n; i++) {
+        int first = 1;
+        for (int j = 0; j < i; j++)
+            first &= strcmp(h->s[j].workload, h->s[i].workload) || strcmp(h->s[j].metric, h->s[i].metric);
+        if (!first)
+            continue;
+        char name[128];
+        snprintf(name, sizeof name, "history_%s_%s", h->s[i].workload, h->s[i].metric);
+        struct history_chart c = { h, h->s[i].workload, h->s[i].metric };
+        if (render(dir, name, draw_history, &c, e) < 0)
+            return -1;
+    }
     return 0;
 }
 

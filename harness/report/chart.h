@@ -5,6 +5,7 @@
 #ifndef VB_CHART_H
 #define VB_CHART_H
 
+#include "analysis/history.h"
 #include "analysis/results.h"
 #include "analysis/summ.h"
 #include "common/err.h"
@@ -24,6 +25,14 @@ int chart_overhead(FILE *gp, FILE *dat, const struct summary *s, const char *wor
 int chart_startup(FILE *gp, FILE *dat, const struct summary *s, const struct chart_meta *m);
 int chart_memlat(FILE *gp, FILE *dat, const struct summary *s, const struct chart_meta *m);
 int chart_disklat(FILE *gp, FILE *dat, const struct summary *s, const struct chart_meta *m);
+
+/* A headline metric over the runs of a history (lines per env, change
+ * points dashed); 1 when the history lacks it. */
+int chart_history(FILE *gp, FILE *dat, const struct history *h, const char *workload, const char *metric);
+
+/* Every headline metric's history chart into dir (made if missing), as
+ * history_<workload>_<metric>.png and .svg. 0 or -1 with e. */
+int chart_history_all(const struct history *h, const char *dir, struct vb_err *e);
 
 /* Write every chart of a results directory into DIR/plots and render it
  * with gnuplot; also the lstopo topology picture. Prints nothing; returns

@@ -135,12 +135,21 @@ static void table(FILE *f, const struct summary *s, const char *wl)
     }
 }
 
-/* The headline: one line per workload and environment, the metric that
- * answers "how much slower" best. */
-static const char *const headline[][2] = {
-    { "cpu", "int_time" }, { "cpu", "fp_time" }, { "mem", "triad_bw" }, { "mem", "lat_16M" },
-    { "disk", "randread_iops" }, { "disk", "seqwrite_mbps" }, { "startup", "ready_ms" }, { "startup", "total_ms" },
-};
+
+/* The answer table's lines for one headline metric, every environment. */
+static void answer_lines(FILE *f, const struct summary *s, const char *workload, const char *metric)
+{
+    for (int i = 0; i < s->n; i++) {
+        const struct summ_group *x = &s->g[i];
+        if (strcmp(x->workload, workload) || strcmp(x->metric, metric))
+            continue;
+        char m[32];
+        fmt(m, sizeof m, x->d.median);
+        fprintf(f, "| %s | %s (%s) | %s | %s | ", x->workload, x->metric, x->unit, x->env, m);
+        cost_cell(f, x, 1);
+        fputs(" |\n", f);
+    }
+}
 
 static void answer(FILE *f, const struct results *r)
 {
@@ -157,17 +166,13 @@ static void answer(FILE *f, const struct results *r)
     fputs("## The answer\n\nCost factor = how many times worse than native (1 = same, 2 = twice as slow), "
           "for time-like metrics median(env)/median(native), for rates median(native)/median(env).\n\n", f);
     fputs("| workload | metric | environment | median | cost vs native [95% CI] |\n|---|---|---|---:|---|\n", f);
-    for (size_t h = 0; h < sizeof headline / sizeof headline[0]; h++)
-        for (int i = 0; i < s->n; i++) {
-            const struct summ_group *x = &s->g[i];
-            if (strcmp(x->workload, headline[h][0]) || strcmp(x->metric, headline[h][1]))
-                continue;
-            char m[32];
-            fmt(m, sizeof m, x->d.median);
-            fprintf(f, "| %s | %s (%s) | %s | %s | ", x->workload, x->metric, x->unit, x->env, m);
-            cost_cell(f, x, 1);
-            fputs(" |\n", f);
-        }
+    /* One line per workload and environment for each of the workload's
+     * headline metrics (the ones that answer "how much slower" best). */
+    int nw;
+    const struct wl_meta *const *wls = wl_meta_all(&nw);
+    for (int w = 0; w < nw; w++)
+        for (int h = 0; wls[w]->headline[h]; h++)
+            answer_lines(f, s, wls[w]->name, wls[w]->headline[h]);
 }
 
 static void host_versions(FILE *f, const struct results *r)

@@ -65,6 +65,17 @@ json_object *meta_json(const struct run_meta *m)
     jsonio_add(o, "seed", json_object_new_int64((int64_t)m->seed));
     jsonio_add(o, "workloads", workloads_json(m));
     jsonio_add(o, "envs", envs_json(m));
+    if (m->narms) {
+        json_object *a = json_object_new_array();
+        for (int i = 0; i < m->narms; i++) {
+            json_object *x = json_object_new_object();
+            jsonio_add(x, "label", jsonio_str(m->arm[i].label));
+            jsonio_add(x, "settings", jsonio_str(m->arm[i].settings));
+            jsonio_add(x, "wl_sha256", jsonio_str(m->arm[i].wl_sha256));
+            json_object_array_add(a, x);
+        }
+        jsonio_add(o, "arms", a);
+    }
     if (m->has_totals) {
         jsonio_add(o, "ok", json_object_new_int(m->ok));
         jsonio_add(o, "failed", json_object_new_int(m->failed));
@@ -102,6 +113,13 @@ static void arrays_read(json_object *o, struct run_meta *m)
                     len += (size_t)snprintf(m->wl[m->nwl].args + len, cap - len, "%s%s", k ? " " : "", a ? a : "");
                 }
             m->nwl++;
+        }
+    if (json_object_object_get_ex(o, "arms", &a) && json_object_is_type(a, json_type_array))
+        for (size_t i = 0; i < json_object_array_length(a) && m->narms < 2; i++, m->narms++) {
+            json_object *x = json_object_array_get_idx(a, i);
+            COPY(m->arm[m->narms].label, jsonio_get(x, "label"));
+            COPY(m->arm[m->narms].settings, jsonio_get(x, "settings"));
+            COPY(m->arm[m->narms].wl_sha256, jsonio_get(x, "wl_sha256"));
         }
     if (json_object_object_get_ex(o, "envs", &a) && json_object_is_type(a, json_type_array))
         for (size_t i = 0; i < json_object_array_length(a) && m->nenv < META_MAX_ENVS; i++) {

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define META_MAX_WLS 8
-#define META_MAX_ENVS 8
+#define META_MAX_ENVS 16
 
 struct run_meta {
     char run_id[64], host[256], topology[256], cpu_model[128];
@@ -32,6 +32,8 @@ struct run_meta {
     int nwl;
     struct { char name[32]; double prepare_ms; } env[META_MAX_ENVS];
     int nenv;
+    struct { char label[16]; char settings[512]; char wl_sha256[65]; } arm[2];   /* an A/B run's arms */
+    int narms;
     int has_totals;                        /* the run ended: ok, failed, not_run are set */
     int ok, failed, not_run;
 };

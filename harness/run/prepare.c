@@ -74,10 +74,10 @@ static int envs_parse(const char *list, struct run *r, struct vb_err *e)
         const struct env_ops *env = env_find(names[i]);
         if (!env)
             return vb_errf(e, VB_EUSAGE, "unknown environment '%s'; 'vcbench list' shows the choices", names[i]);
-        for (int k = 0; k < r->spec.nenv; k++)
-            if (r->spec.envs[k] == env)
+        for (int k = 0; k < r->nenv; k++)
+            if (r->envs[k] == env)
                 return vb_errf(e, VB_EUSAGE, "--envs names an environment twice");
-        r->spec.envs[r->spec.nenv++] = env;
+        r->envs[r->nenv++] = env;
         r->needs |= env->needs;
     }
     return 0;
@@ -87,18 +87,39 @@ static int envs_parse(const char *list, struct run *r, struct vb_err *e)
  * the run's shared disk, and arrays sized from the last-level cache hwloc
  * reports (the guest's own view of its caches is whatever the virtual CPU
  * model claims). */
-static void auto_args(const struct wl_meta *w, const struct run *r, unsigned long long llc, char *buf, size_t n)
+static void auto_args(const struct wl_meta *w, const struct run *r, const struct run_arm *a, unsigned long long llc,
+                      char *buf, size_t n)
 {
     buf[0] = '\0';
     if (w->flags & WLM_DISK)
         snprintf(buf, n, "--file %s --size %llu", WL_DISK_ARG, (unsigned long long)r->disk_size);
     else if ((w->flags & WLM_LLC) && llc)
-        snprintf(buf, n, "--size %llu", (unsigned long long)wl_meta_llc_size(llc, r->cfg.mem_bytes));
+        snprintf(buf, n, "--size %llu", (unsigned long long)wl_meta_llc_size(llc, a->cfg.mem_bytes));
 }
 
-/* Workloads and their options: what the harness derives, the profile's,
- * then --set overrides (wl takes the last value of a repeated option). */
-static int workloads_parse(const char *list, struct run *r, struct vb_err *e)
+static int set_apply(struct run *r, struct run_arm *a, const char *s, struct vb_err *e)
+{
+    const char *dot = strchr(s, '.'), *eq = strchr(s, '=');
+    if (!dot || !eq || eq < dot || dot == s || eq == dot + 1)
+        return vb_errf(e, VB_EUSAGE, "--set '%s': expected WORKLOAD.OPTION=VALUE, e.g. cpu.threads=2", s);
+    struct run_workload *w = NULL;
+    for (int k = 0; k < r->spec.nwl; k++)
+        if (strlen(a->wls[k].name) == (size_t)(dot - s) && !strncmp(a->wls[k].name, s, (size_t)(dot - s)))
+            w = &a->wls[k];
+    if (!w)
+        return vb_errf(e, VB_EUSAGE, "--set '%s': workload '%.*s' is not in --workloads", s, (int)(dot - s), s);
+    if (strchr(eq + 1, ' '))
+        return vb_errf(e, VB_EUSAGE, "--set: values cannot contain spaces");
+    char words[256];
+    snprintf(words, sizeof words, "--%.*s %s", (int)(eq - dot - 1), dot + 1, eq + 1);
+    return args_add_words(w, words, e);
+}
+
+/* An arm's workloads and their options: what the harness derives, the
+ * profile's, the run's --set, then the arm's own (wl takes the last value
+ * of a repeated option). */
+static int workloads_parse(const char *list, struct run *r, struct run_arm *a, const struct run_request *q,
+                           struct vb_err *e)
 {
     char buf[256];
     const char *names[RUN_MAX_WLS + 1];
@@ -115,32 +136,20 @@ static int workloads_parse(const char *list, struct run *r, struct vb_err *e)
         const struct wl_meta *w = wl_meta_find(names[i]);
         if (!w)
             return vb_errf(e, VB_EUSAGE, "unknown workload '%s'; 'vcbench list' shows the choices", names[i]);
-        struct run_workload *rw = &r->spec.wls[r->spec.nwl++];
         char derived[128];
-        auto_args(w, r, llc, derived, sizeof derived);
-        rw->name = w->name;
-        if (args_add_words(rw, derived, e) < 0 || args_add_words(rw, profile_args(r->prof, w->name), e) < 0)
+        auto_args(w, r, a, llc, derived, sizeof derived);
+        a->wls[i].name = w->name;
+        if (args_add_words(&a->wls[i], derived, e) < 0 || args_add_words(&a->wls[i], profile_args(r->prof, w->name), e) < 0)
             return -1;
     }
+    r->spec.nwl = n;
+    for (int i = 0; i < q->nsets; i++)
+        if (set_apply(r, a, q->sets[i], e) < 0)
+            return -1;
+    for (int i = 0; i < a->nsets; i++)
+        if (set_apply(r, a, a->sets[i], e) < 0)
+            return -1;
     return 0;
-}
-
-static int set_apply(struct run *r, const char *s, struct vb_err *e)
-{
-    const char *dot = strchr(s, '.'), *eq = strchr(s, '=');
-    if (!dot || !eq || eq < dot || dot == s || eq == dot + 1)
-        return vb_errf(e, VB_EUSAGE, "--set '%s': expected WORKLOAD.OPTION=VALUE, e.g. cpu.threads=2", s);
-    struct run_workload *w = NULL;
-    for (int k = 0; k < r->spec.nwl; k++)
-        if (strlen(r->spec.wls[k].name) == (size_t)(dot - s) && !strncmp(r->spec.wls[k].name, s, (size_t)(dot - s)))
-            w = &r->spec.wls[k];
-    if (!w)
-        return vb_errf(e, VB_EUSAGE, "--set '%s': workload '%.*s' is not in --workloads", s, (int)(dot - s), s);
-    if (strchr(eq + 1, ' '))
-        return vb_errf(e, VB_EUSAGE, "--set: values cannot contain spaces");
-    char words[256];
-    snprintf(words, sizeof words, "--%.*s %s", (int)(eq - dot - 1), dot + 1, eq + 1);
-    return args_add_words(w, words, e);
 }
 
 /* Is the output directory usable, without creating anything? */
@@ -190,40 +199,130 @@ static int ids_check(const struct run_request *q, struct run *r, struct vb_err *
 
 /* The workload binary (default: wl beside this executable) and its hash,
  * recorded in every row. */
-static int wl_check(const char *wl, struct run *r, struct vb_err *e)
+static int wl_check(const char *wl, struct run_arm *a, struct vb_err *e)
 {
     if (wl) {
-        snprintf(r->wl_path, sizeof r->wl_path, "%s", wl);
+        snprintf(a->wl_path, sizeof a->wl_path, "%s", wl);
     } else {
-        ssize_t n = readlink("/proc/self/exe", r->wl_path, sizeof r->wl_path - 4);
-        r->wl_path[n > 0 ? n : 0] = '\0';
-        char *slash = strrchr(r->wl_path, '/');
+        ssize_t n = readlink("/proc/self/exe", a->wl_path, sizeof a->wl_path - 4);
+        a->wl_path[n > 0 ? n : 0] = '\0';
+        char *slash = strrchr(a->wl_path, '/');
         if (slash)
             snprintf(slash + 1, 3, "wl");
         else
-            snprintf(r->wl_path, sizeof r->wl_path, "./wl");
+            snprintf(a->wl_path, sizeof a->wl_path, "./wl");
     }
-    if (sha256_file(r->wl_path, r->sha) < 0)
-        return vb_errf(e, VB_EHOST, "cannot read the workload binary %s; run 'make' or pass --wl", r->wl_path);
+    if (sha256_file(a->wl_path, a->sha) < 0)
+        return vb_errf(e, VB_EHOST, "cannot read the workload binary %s; run 'make' or pass --wl", a->wl_path);
     return 0;
 }
 
-/* Accelerator (detected; --accel overrides), CPUs, and the guest kernel
- * when an environment boots one. */
+/* Accelerator (detected; --accel overrides) and CPUs: one choice for the
+ * whole run, every arm. */
 static int host_check(const struct run_request *q, struct run *r, struct vb_err *e)
 {
-    r->cfg.accel = accel_probe(r->accel_why, sizeof r->accel_why);
-    if (strcmp(q->accel, "auto") != 0 && strcmp(q->accel, r->cfg.accel) != 0) {
+    r->accel = accel_probe(r->accel_why, sizeof r->accel_why);
+    if (strcmp(q->accel, "auto") != 0 && strcmp(q->accel, r->accel) != 0) {
         snprintf(r->accel_why, sizeof r->accel_why, "forced with --accel %s", q->accel);
-        r->cfg.accel = q->accel;
+        r->accel = q->accel;
     }
-    if (pin_pick((int)q->vcpus, NULL, &r->cfg.pin, e) < 0)
-        return -1;
-    snprintf(r->kernel, sizeof r->kernel, "%s/vmlinux", q->kernel_dir);
-    if ((r->needs & ENV_NEEDS_KERNEL) && access(r->kernel, R_OK) != 0)
-        return vb_errf(e, VB_EHOST, "guest kernel %s missing; run 'make setup' (scripts/fetch-kernel.sh) "
-                       "or pass --kernel-dir", r->kernel);
+    return pin_pick((int)q->vcpus, NULL, &r->pin, e);
+}
+
+/* One KEY=VALUE setting of an arm. */
+static int arm_set(struct run_arm *a, const char *kv, long *mem, long *quota, const char **wl, struct vb_err *e)
+{
+    const char *eq = strchr(kv, '=');
+    if (!eq || eq == kv)
+        return vb_errf(e, VB_EUSAGE, "arm setting '%s': expected KEY=VALUE (label, wl, kernel-dir, libvirt-uri, "
+                       "emulator, runtime, mem, cpu-quota, set)", kv);
+    size_t k = (size_t)(eq - kv);
+    const char *v = eq + 1;
+#define IS(name) (k == strlen(name) && !strncmp(kv, name, k))
+    if (IS("label")) {
+        if (!raw_name_ok(v, sizeof a->label, 0))
+            return vb_errf(e, VB_EUSAGE, "arm label '%s': letters, digits and _.+-: only, at most 15", v);
+        snprintf(a->label, sizeof a->label, "%s", v);
+    } else if (IS("wl")) {
+        *wl = v;
+    } else if (IS("kernel-dir")) {
+        a->kernel_dir = v;
+    } else if (IS("libvirt-uri")) {
+        snprintf(a->libvirt_uri, sizeof a->libvirt_uri, "%s", v);
+    } else if (IS("emulator") || IS("runtime")) {
+        char *dst = IS("emulator") ? a->emulator : a->runtime;
+        if (access(v, X_OK) != 0)
+            return vb_errf(e, VB_EUSAGE, "arm setting '%s': %s is not an executable", kv, v);
+        snprintf(dst, PATH_MAX, "%s", v);
+    } else if (IS("mem") || IS("cpu-quota")) {
+        long *dst = IS("mem") ? mem : quota;
+        if (units_parse_long(v, IS("mem") ? 64 : 0, IS("mem") ? 1048576 : 102400, dst) < 0)
+            return vb_errf(e, VB_EUSAGE, "arm setting '%s': not an integer in range (see run --help)", kv);
+    } else if (IS("set")) {
+        if (a->nsets == RUN_ARM_KEYS_MAX)
+            return vb_errf(e, VB_EUSAGE, "too many set= in one arm");
+        a->sets[a->nsets++] = v;
+    } else {
+        return vb_errf(e, VB_EUSAGE, "arm setting '%.*s' is unknown; use label, wl, kernel-dir, libvirt-uri, "
+                       "emulator, runtime, mem, cpu-quota or set", (int)k, kv);
+    }
+#undef IS
+    size_t len = strlen(a->settings);
+    snprintf(a->settings + len, sizeof a->settings - len, "%s%s", len ? " " : "", kv);
     return 0;
+}
+
+/* Arm i: the run's settings, its own on top, checked. */
+static int arm_check(const struct run_request *q, struct run *r, int i, struct vb_err *e)
+{
+    struct run_arm *a = &r->arms[i];
+    long mem = q->mem_mib, quota = q->cpu_quota;
+    const char *wl = q->wl;
+    a->kernel_dir = q->kernel_dir;
+    snprintf(a->libvirt_uri, sizeof a->libvirt_uri, "%s", q->libvirt_uri);
+    if (q->narms)
+        snprintf(a->label, sizeof a->label, "%c", 'a' + i);
+    for (int k = 0; q->narms && k < q->arm[i].nkv; k++)
+        if (arm_set(a, q->arm[i].kv[k], &mem, &quota, &wl, e) < 0)
+            return -1;
+    if (i == 1 && !strcmp(r->arms[0].label, a->label))
+        return vb_errf(e, VB_EUSAGE, "the two arms need different labels (both '%s')", a->label);
+    if (wl_check(wl, a, e) < 0)
+        return -1;
+    snprintf(a->kernel, sizeof a->kernel, "%s/vmlinux", a->kernel_dir);
+    if ((r->needs & ENV_NEEDS_KERNEL) && access(a->kernel, R_OK) != 0)
+        return vb_errf(e, VB_EHOST, "guest kernel %s missing; run 'make setup' (scripts/fetch-kernel.sh) "
+                       "or pass --kernel-dir", a->kernel);
+    /* Resources are named after the run id; an arm's get its label. */
+    snprintf(a->run_id, sizeof a->run_id, "%s%s%s", r->run_id, *a->label ? "." : "", a->label);
+    struct run_cfg *c = &a->cfg;
+    c->run_id = a->run_id;
+    c->wl_path = a->wl_path;
+    c->state_dir = q->state_dir;
+    c->kernel = a->kernel;
+    c->libvirt_uri = a->libvirt_uri;
+    c->emulator = *a->emulator ? a->emulator : NULL;
+    c->oci_runtime = *a->runtime ? a->runtime : NULL;
+    c->accel = r->accel;
+    c->pin = r->pin;
+    c->mem_bytes = (uint64_t)mem << 20;
+    c->cpu_quota_pct = quota;
+    c->vcpus = (int)q->vcpus;
+    c->timeout_s = q->timeout;
+    return workloads_parse(q->workloads ? q->workloads : r->prof->workloads, r, a, q, e);
+}
+
+/* Every env in every arm: the runner's slots (env-major). */
+static void slots_make(struct run *r)
+{
+    struct run_spec *sp = &r->spec;
+    for (int i = 0; i < r->nenv; i++)
+        for (int k = 0; k < r->narms; k++) {
+            struct run_arm *a = &r->arms[k];
+            sp->slots[sp->nslot++] = (struct run_slot){ .env = r->envs[i], .cfg = &a->cfg, .wls = a->wls,
+                                                        .arm = a->label, .wl_sha256 = a->sha,
+                                                        .mem_mib = (unsigned long)(a->cfg.mem_bytes >> 20) };
+        }
 }
 
 int run_check(const struct run_request *q, struct run *r, struct vb_err *e)
@@ -236,29 +335,20 @@ int run_check(const struct run_request *q, struct run *r, struct vb_err *e)
     r->spec.warmup = q->warmup >= 0 ? (int)q->warmup : r->prof->warmup;
     r->spec.seed = (uint64_t)q->seed;
     r->state_dir = q->state_dir;
-    r->kernel_dir = q->kernel_dir;
     r->disk_file = q->disk_file;
-    r->cfg.mem_bytes = (uint64_t)q->mem_mib << 20;
+    if (q->narms < 0 || q->narms > RUN_MAX_ARMS || q->narms == 1)
+        return vb_errf(e, VB_EUSAGE, "an A/B run has two arms");
+    r->narms = q->narms ? q->narms : 1;
     if (envs_parse(q->envs, r, e) < 0)
         return -1;
     if (units_parse_size(q->disk_size, &r->disk_size) < 0 || r->disk_size < (1 << 20))
         return vb_errf(e, VB_EUSAGE, "--disk-size: give a size of at least 1M, e.g. 256M or 1G");
-    if (workloads_parse(q->workloads ? q->workloads : r->prof->workloads, r, e) < 0)
+    if (ids_check(q, r, e) < 0 || host_check(q, r, e) < 0)
         return -1;
-    for (int i = 0; i < q->nsets; i++)
-        if (set_apply(r, q->sets[i], e) < 0)
+    for (int i = 0; i < r->narms; i++)
+        if (arm_check(q, r, i, e) < 0)
             return -1;
-    if (ids_check(q, r, e) < 0 || wl_check(q->wl, r, e) < 0 || host_check(q, r, e) < 0)
-        return -1;
-    struct run_cfg *c = &r->cfg;
-    c->run_id = r->run_id;
-    c->wl_path = r->wl_path;
-    c->state_dir = q->state_dir;
-    c->kernel = r->kernel;
-    c->libvirt_uri = q->libvirt_uri;
-    c->cpu_quota_pct = q->cpu_quota;
-    c->vcpus = (int)q->vcpus;
-    c->timeout_s = q->timeout;
+    slots_make(r);
     return 0;
 }
 
@@ -268,7 +358,7 @@ static int disk_prepare(struct run *r, struct vb_err *e)
 {
     int need = 0;
     for (int i = 0; i < r->spec.nwl; i++)
-        need |= (wl_meta_find(r->spec.wls[i].name)->flags & WLM_DISK) != 0;
+        need |= (wl_meta_find(r->arms[0].wls[i].name)->flags & WLM_DISK) != 0;
     if (!need)
         return 0;
     if (r->disk_file)
@@ -304,8 +394,7 @@ static void sweep_line(const char *kind, const char *value, void *arg)
 }
 
 /* The state dir (kept), the run's ownership record in it, what dead runs
- * left, this run's scratch dir (removed at the end), and the image the
- * isolated environments start from. */
+ * left, and this run's scratch dir (removed at the end). */
 static int dirs_prepare(struct run *r, struct vb_err *e)
 {
     if (fs_mkdir_p(r->state_dir, 0755) < 0 || !realpath(r->state_dir, r->state_real))
@@ -314,7 +403,8 @@ static int dirs_prepare(struct run *r, struct vb_err *e)
     /* One spelling of it from here on ("/x/", "x" and "/x" are one state
      * dir): records and the sweep compare paths, libvirt wants it absolute. */
     r->state_dir = r->state_real;
-    r->cfg.state_dir = r->state_real;
+    for (int i = 0; i < r->narms; i++)
+        r->arms[i].cfg.state_dir = r->state_real;
     if (own_begin(r->state_dir, r->run_id, e) < 0)
         return -1;
     r->owned = 1;
@@ -328,22 +418,37 @@ static int dirs_prepare(struct run *r, struct vb_err *e)
         r->run_dir[0] = '\0';
         return vb_errf(e, VB_EHOST, "cannot create %s/run-%s: %s", r->state_dir, r->run_id, strerror(err));
     }
-    r->cfg.run_dir = r->run_dir;
+    return 0;
+}
+
+/* Each arm's scratch dir (the run's, or a subdirectory per arm) and the
+ * image its isolated environments start from. */
+static int arm_prepare(struct run *r, struct run_arm *a, struct vb_err *e)
+{
+    snprintf(a->run_dir, sizeof a->run_dir, "%s%s%s", r->run_dir, *a->label ? "/" : "", a->label);
+    if (*a->label && mkdir(a->run_dir, 0755) < 0) {
+        int err = errno;
+        a->run_dir[0] = '\0';
+        return vb_errf(e, VB_EHOST, "cannot create %s/%s: %s", r->run_dir, a->label, strerror(err));
+    }
+    a->cfg.run_dir = a->run_dir;
     if (!(r->needs & (ENV_NEEDS_ROOTFS | ENV_NEEDS_KERNEL)))
         return 0;
-    if (image_build(r->run_dir, r->wl_path, (r->needs & ENV_NEEDS_KERNEL) ? r->kernel_dir : NULL, &r->img, e) < 0)
+    if (image_build(a->run_dir, a->wl_path, (r->needs & ENV_NEEDS_KERNEL) ? a->kernel_dir : NULL, &a->img, e) < 0)
         return -1;
-    r->cfg.rootfs = r->img.rootfs;
-    r->cfg.initrd = r->img.initrd;
+    a->cfg.rootfs = a->img.rootfs;
+    a->cfg.initrd = a->img.initrd;
     return 0;
 }
 
 static int probes(struct run *r, struct vb_err *e)
 {
-    for (int i = 0; i < r->spec.nenv; i++) {
+    for (int i = 0; i < r->spec.nslot; i++) {
+        const struct run_slot *sl = &r->spec.slots[i];
         struct vb_err pe = { 0 };
-        if (r->spec.envs[i]->probe(&r->cfg, &pe) < 0)
-            return vb_errf(e, pe.code ? pe.code : VB_EHOST, "%s: %s", r->spec.envs[i]->name, pe.msg);
+        if (sl->env->probe(sl->cfg, &pe) < 0)
+            return vb_errf(e, pe.code ? pe.code : VB_EHOST, "%s%s%s: %s", sl->env->name, *sl->arm ? "@" : "",
+                           sl->arm, pe.msg);
     }
     return 0;
 }
@@ -352,8 +457,9 @@ static int probes(struct run *r, struct vb_err *e)
 static void meta_fill(struct run *r)
 {
     struct run_meta *m = &r->meta;
+    const struct run_arm *a0 = &r->arms[0];
     struct hostinfo hi;
-    hostinfo_get(&hi, r->needs & ENV_NEEDS_KERNEL ? r->kernel_dir : NULL, r->wl_path);
+    hostinfo_get(&hi, r->needs & ENV_NEEDS_KERNEL ? a0->kernel_dir : NULL, a0->wl_path);
     snprintf(m->run_id, sizeof m->run_id, "%s", r->run_id);
     gethostname(m->host, sizeof m->host - 1);
     pin_describe(m->topology, sizeof m->topology, NULL);
@@ -368,30 +474,36 @@ static void meta_fill(struct run *r)
     snprintf(m->crun_version, sizeof m->crun_version, "%s", hi.crun);
     snprintf(m->vcbench_commit, sizeof m->vcbench_commit, "%s", hi.commit);
     snprintf(m->wl_build, sizeof m->wl_build, "%s", hi.wl_build);
-    snprintf(m->accel, sizeof m->accel, "%s", r->cfg.accel);
+    snprintf(m->accel, sizeof m->accel, "%s", r->accel);
     snprintf(m->accel_reason, sizeof m->accel_reason, "%s", r->accel_why);
-    snprintf(m->wl_sha256, sizeof m->wl_sha256, "%s", r->sha);
+    snprintf(m->wl_sha256, sizeof m->wl_sha256, "%s", a0->sha);
     snprintf(m->profile, sizeof m->profile, "%s", r->prof->name);
-    snprintf(m->cpus_workload, sizeof m->cpus_workload, "%s", r->cfg.pin.work);
-    snprintf(m->cpus_harness, sizeof m->cpus_harness, "%s", r->cfg.pin.harness);
-    snprintf(m->cpus_emulator, sizeof m->cpus_emulator, "%s", r->cfg.pin.emulator);
-    snprintf(m->pinning, sizeof m->pinning, "%s", r->cfg.pin.why);
+    snprintf(m->cpus_workload, sizeof m->cpus_workload, "%s", r->pin.work);
+    snprintf(m->cpus_harness, sizeof m->cpus_harness, "%s", r->pin.harness);
+    snprintf(m->cpus_emulator, sizeof m->cpus_emulator, "%s", r->pin.emulator);
+    snprintf(m->pinning, sizeof m->pinning, "%s", r->pin.why);
     pin_cache_sizes(m->cache_bytes, NULL);
-    snprintf(m->kernel, sizeof m->kernel, "%s", r->kernel);
-    snprintf(m->libvirt_uri, sizeof m->libvirt_uri, "%s", *r->cfg.libvirt_uri ? r->cfg.libvirt_uri : "embed");
-    m->mem_mib = (unsigned long)(r->cfg.mem_bytes >> 20);
-    m->vcpus = r->cfg.vcpus;
+    snprintf(m->kernel, sizeof m->kernel, "%s", a0->kernel);
+    snprintf(m->libvirt_uri, sizeof m->libvirt_uri, "%s", *a0->libvirt_uri ? a0->libvirt_uri : "embed");
+    m->mem_mib = (unsigned long)(a0->cfg.mem_bytes >> 20);
+    m->vcpus = a0->cfg.vcpus;
     m->runs = r->spec.runs;
     m->warmup = r->spec.warmup;
     m->seed = r->spec.seed;
     for (int i = 0; i < r->spec.nwl && i < META_MAX_WLS; i++, m->nwl++) {
-        snprintf(m->wl[i].name, sizeof m->wl[i].name, "%s", r->spec.wls[i].name);
+        snprintf(m->wl[i].name, sizeof m->wl[i].name, "%s", a0->wls[i].name);
         size_t len = 0, cap = sizeof m->wl[i].args;
-        for (int k = 0; k < r->spec.wls[i].argc && len < cap; k++)
-            len += (size_t)snprintf(m->wl[i].args + len, cap - len, "%s%s", k ? " " : "", r->spec.wls[i].argv[k]);
+        for (int k = 0; k < a0->wls[i].argc && len < cap; k++)
+            len += (size_t)snprintf(m->wl[i].args + len, cap - len, "%s%s", k ? " " : "", a0->wls[i].argv[k]);
     }
-    for (int i = 0; i < r->spec.nenv && i < META_MAX_ENVS; i++, m->nenv++)
-        snprintf(m->env[i].name, sizeof m->env[i].name, "%s", r->spec.envs[i]->name);
+    for (int i = 0; i < r->spec.nslot && i < META_MAX_ENVS; i++, m->nenv++)
+        snprintf(m->env[i].name, sizeof m->env[i].name, "%s%s%s", r->spec.slots[i].env->name,
+                 *r->spec.slots[i].arm ? "@" : "", r->spec.slots[i].arm);
+    for (int i = 0; i < r->narms && *r->arms[0].label; i++, m->narms++) {
+        snprintf(m->arm[i].label, sizeof m->arm[i].label, "%s", r->arms[i].label);
+        snprintf(m->arm[i].settings, sizeof m->arm[i].settings, "%s", r->arms[i].settings);
+        snprintf(m->arm[i].wl_sha256, sizeof m->arm[i].wl_sha256, "%s", r->arms[i].sha);
+    }
 }
 
 /* The results directory: raw.csv (never over old results), order.csv and
@@ -402,9 +514,8 @@ static int out_prepare(struct run *r, struct vb_err *e)
         return vb_errf(e, VB_EUSAGE, "cannot create %s: %s", r->out, strerror(errno));
     char path[PATH_MAX + 16];
     snprintf(path, sizeof path, "%s/raw.csv", r->out);
-    struct raw_run rr = { .run_id = r->run_id, .host = r->meta.host, .accel = r->cfg.accel,
-                          .cpus = r->cfg.pin.work, .wl_sha256 = r->sha,
-                          .mem_mib = (unsigned long)(r->cfg.mem_bytes >> 20) };
+    struct raw_run rr = { .run_id = r->run_id, .host = r->meta.host, .accel = r->accel, .cpus = r->pin.work,
+                          .wl_sha256 = r->arms[0].sha, .mem_mib = (unsigned long)(r->arms[0].cfg.mem_bytes >> 20) };
     if (raw_open(&r->raw, path, &rr, e) < 0)
         return -1;
     r->spec.raw = &r->raw;
@@ -419,22 +530,25 @@ int run_prepare(struct run *r, struct vb_err *e)
     /* From here on we create things; each has one owner, and a signal only
      * sets a flag so that owner gets to clean up. */
     sig_install();
-    if (dirs_prepare(r, e) < 0 || disk_prepare(r, e) < 0 || probes(r, e) < 0)
+    if (dirs_prepare(r, e) < 0)
+        return -1;
+    for (int i = 0; i < r->narms; i++)
+        if (arm_prepare(r, &r->arms[i], e) < 0)
+            return -1;
+    if (disk_prepare(r, e) < 0 || probes(r, e) < 0)
         return -1;
     if (sig_stop)
         return vb_errf(e, VB_EINTR, "interrupted before the first launch; nothing was recorded");
     meta_fill(r);
     if (out_prepare(r, e) < 0)
         return -1;
-    r->spec.cfg = &r->cfg;
     r->spec.progress = isatty(2);
     return 0;
 }
 
-int run_execute(struct run *r, struct run_totals *t, struct vb_err *e)
+/* run.json again, with the totals so far. */
+static int meta_totals(struct run *r, const struct run_totals *t, struct vb_err *e)
 {
-    pin_apply(0, r->cfg.pin.harness, NULL);   /* keep the harness off the workload CPUs */
-    int rc = runner_run(&r->spec, t, e);
     struct run_meta *m = &r->meta;
     for (int i = 0; i < m->nenv; i++)
         m->env[i].prepare_ms = t->connect_ms[i];
@@ -442,32 +556,68 @@ int run_execute(struct run *r, struct run_totals *t, struct vb_err *e)
     m->ok = t->ok;
     m->failed = t->failed;
     m->not_run = t->skipped_after_signal;
+    return meta_write(r->meta_path, m, e);
+}
+
+int run_execute(struct run *r, struct run_totals *t, struct vb_err *e)
+{
+    pin_apply(0, r->pin.harness, NULL);     /* keep the harness off the workload CPUs */
+    if (runner_start(&r->spec, &r->runner, t, e) < 0) {
+        r->runner = NULL;
+        return -1;
+    }
+    struct run_pass p = { .runs = r->spec.runs, .warmup = r->spec.warmup, .seed = r->spec.seed };
+    int rc = runner_pass(r->runner, &p, t, e);
     struct vb_err me = { 0 };
-    if (meta_write(r->meta_path, m, &me) < 0 && rc == 0)
+    if (meta_totals(r, t, &me) < 0 && rc == 0)
+        rc = vb_errf(e, me.code, "%s", me.msg);
+    return rc;
+}
+
+int run_rerun(struct run *r, const unsigned char want[RUN_MAX_SLOTS][RUN_MAX_WLS], int runs, int rep_base,
+              struct run_totals *t, struct vb_err *e)
+{
+    if (!r->runner)
+        return vb_errf(e, VB_EFAIL, "no prepared run to add to");
+    /* Another seed: the same pairs, in a new order. */
+    struct run_pass p = { .want = want, .runs = runs, .warmup = 0, .rep_base = rep_base,
+                          .seed = r->spec.seed + 0x9e3779b97f4a7c15ull };
+    int rc = runner_pass(r->runner, &p, t, e);
+    struct vb_err me = { 0 };
+    if (meta_totals(r, t, &me) < 0 && rc == 0)
         rc = vb_errf(e, me.code, "%s", me.msg);
     return rc;
 }
 
 void run_free(struct run *r)
 {
-    /* Everything this run made is gone once run_free is through: the
-     * record goes last. */
+    /* The environments first: they use what the rest removes. Everything
+     * this run made is gone once run_free is through; the ownership record
+     * goes last. */
+    runner_end(r->runner);
+    r->runner = NULL;
     raw_close(&r->raw);
     if (r->spec.order)
         fclose(r->spec.order);
     r->spec.order = NULL;
-    image_remove(&r->img);
-    memset(&r->img, 0, sizeof r->img);
+    for (int k = 0; k < RUN_MAX_ARMS; k++) {
+        struct run_arm *a = &r->arms[k];
+        image_remove(&a->img);
+        memset(&a->img, 0, sizeof a->img);
+        if (*a->label && a->run_dir[0])
+            rmdir(a->run_dir);
+        a->run_dir[0] = '\0';
+        for (int i = 0; i < RUN_MAX_WLS; i++) {
+            for (int j = 0; j < a->wls[i].argc; j++)
+                free(a->wls[i].argv[j]);
+            free(a->wls[i].argv);
+            a->wls[i].argv = NULL;
+            a->wls[i].argc = 0;
+        }
+    }
     if (r->run_dir[0])
         rmdir(r->run_dir);
     r->run_dir[0] = '\0';
-    for (int i = 0; i < r->spec.nwl; i++) {
-        for (int k = 0; k < r->spec.wls[i].argc; k++)
-            free(r->spec.wls[i].argv[k]);
-        free(r->spec.wls[i].argv);
-        r->spec.wls[i].argv = NULL;
-        r->spec.wls[i].argc = 0;
-    }
     if (r->owned)
         own_end();
     r->owned = 0;

@@ -181,7 +181,8 @@ static int checks_verify(struct checkbook *cb, const char *workload, const char 
 struct one {
     const struct run_spec *s;
     struct checkbook *checks;
-    uint64_t *learned;         /* slowest expect->end of this env + workload */
+    uint64_t *learned;         /* slowest expect->end of this slot + workload */
+    const struct run_slot *slot;
     const struct env_ops *env;
     void *state;
     const struct run_workload *wl;
@@ -196,6 +197,7 @@ static int row(const struct one *o, const char *params, const char *metric, cons
         .env = o->env->name, .workload = o->wl->name, .params = params,
         .rep = o->rep, .seq = o->seq, .metric = metric, .unit = unit, .dir = dir,
         .value = v, .has_value = has_value, .status = status, .note = note,
+        .arm = o->slot->arm, .wl_sha256 = o->slot->wl_sha256, .mem_mib = o->slot->mem_mib,
     };
     return raw_write(o->s->raw, &r, e);
 }
@@ -221,7 +223,7 @@ static void judge(const struct one *o, const struct launch_log *L, const struct 
     if (inst->oom) {
         oc->status = "oom";
         snprintf(oc->why, sizeof oc->why, "killed by the memory limit (%lu MiB); raise --mem",
-                 (unsigned long)(o->s->cfg->mem_bytes >> 20));
+                 (unsigned long)(o->slot->cfg->mem_bytes >> 20));
     } else if (!L->ended || !L->end_ok || code != 0) {
         oc->status = "fail";
         snprintf(oc->why, sizeof oc->why, "%s", L->error[0] ? L->error
@@ -249,7 +251,7 @@ static void timeout_why(const struct launch_log *L, struct outcome *oc, uint64_t
  * wait, stop - stop on every path, as the env contract says. */
 static void launch_once(const struct one *o, struct env_inst *inst, struct launch_log *L, struct outcome *oc)
 {
-    const struct run_cfg *cfg = o->s->cfg;
+    const struct run_cfg *cfg = o->slot->cfg;
     /* The shared disk only where the workload uses it: attaching it costs
      * a guest its virtio modules (~0.25 s under TCG), which would otherwise
      * show up in every other workload's start-up when disk is in the run. */
@@ -362,84 +364,152 @@ static int run_one(const struct one *o, struct vb_err *e)
         return vb_errf(e, VB_EINTR, "interrupted");
     if (!strcmp(oc.status, "ok"))
         return 1;
-    fprintf(stderr, "vcbench: %s/%s rep %d: %s: %s\n", o->env->name, o->wl->name, o->rep, oc.status, oc.why);
+    fprintf(stderr, "vcbench: %s%s%s/%s rep %d: %s: %s\n", o->env->name, *o->slot->arm ? "@" : "", o->slot->arm,
+            o->wl->name, o->rep, oc.status, oc.why);
     return 0;
 }
 
 static void progress(const struct run_spec *s, int done, int total, uint64_t t_start,
-                     const struct plan_item *it)
+                     const struct plan_item *it, const int *slot_of)
 {
     if (!s->progress)
         return;
+    const struct run_slot *sl = &s->slots[slot_of[it->env]];
     double el = (double)(io_now_ns() - t_start) / 1e9;
     double eta = done ? el / done * (total - done) : 0;
-    fprintf(stderr, "\r\033[K[%d/%d] %s %s %s  elapsed %dm%02ds  eta %dm%02ds",
-            done + 1, total, s->envs[it->env]->name, s->wls[it->workload].name,
-            it->rep ? "" : "(warm-up)", (int)el / 60, (int)el % 60, (int)eta / 60, (int)eta % 60);
+    fprintf(stderr, "\r\033[K[%d/%d] %s%s%s %s %s  elapsed %dm%02ds  eta %dm%02ds", done + 1, total, sl->env->name,
+            *sl->arm ? "@" : "", sl->arm, sl->wls[it->workload].name, it->rep ? "" : "(warm-up)", (int)el / 60,
+            (int)el % 60, (int)eta / 60, (int)eta % 60);
     fflush(stderr);
 }
 
-/* The plan actually run, for order.csv. */
-static void order_write(const struct run_spec *s, const struct plan_item *items, int n)
+struct runner {
+    const struct run_spec *s;
+    void *state[RUN_MAX_SLOTS];
+    int prepared;
+    struct checkbook checks;
+    uint64_t learned[RUN_MAX_SLOTS][RUN_MAX_WLS];
+    int seq;                   /* launches so far: seq numbers go on across passes */
+};
+
+void runner_end(struct runner *r)
 {
+    if (!r)
+        return;
+    /* Reverse order of acquisition; teardown is NULL-safe. */
+    for (int i = r->prepared - 1; i >= 0; i--)
+        r->s->slots[i].env->teardown(r->state[i]);
+    checkbook_free(&r->checks);
+    free(r);
+}
+
+int runner_start(const struct run_spec *s, struct runner **out, struct run_totals *t, struct vb_err *e)
+{
+    memset(t, 0, sizeof *t);
+    struct runner *r = calloc(1, sizeof *r);
+    if (!r)
+        return vb_errf(e, VB_EFAIL, "out of memory");
+    r->s = s;
+    for (; r->prepared < s->nslot; r->prepared++) {
+        const struct run_slot *sl = &s->slots[r->prepared];
+        uint64_t a = io_now_ns();
+        if (sl->env->prepare(sl->cfg, &r->state[r->prepared], e) < 0) {
+            r->prepared++;                 /* a failed prepare is torn down too (NULL-safe) */
+            runner_end(r);
+            return -1;
+        }
+        t->connect_ms[r->prepared] = ms(a, io_now_ns());
+    }
+    *out = r;
+    return 0;
+}
+
+/* The plan of a pass over the wanted (slot, workload) pairs: plan_build
+ * over a compact list of the slots that take part, mapped back. */
+static int pass_plan(const struct run_spec *s, const struct run_pass *p, int slot_of[RUN_MAX_SLOTS],
+                     struct plan_item **items, int *n)
+{
+    int k = 0;
+    for (int i = 0; i < s->nslot; i++) {
+        int any = !p->want;
+        for (int w = 0; p->want && w < s->nwl; w++)
+            any |= p->want[i][w];
+        if (any)
+            slot_of[k++] = i;
+    }
+    if (plan_build(k, s->nwl, p->runs, p->warmup, p->seed, items, n) < 0)
+        return -1;
+    /* Drop the pairs the pass does not want (plan_build makes the full
+     * slots x workloads matrix, each round shuffled). */
+    int m = 0;
+    for (int i = 0; i < *n; i++)
+        if (!p->want || p->want[slot_of[(*items)[i].env]][(*items)[i].workload])
+            (*items)[m++] = (*items)[i];
+    *n = m;
+    return 0;
+}
+
+/* The plan actually run, for order.csv (header once, before the first pass). */
+static void order_write(const struct runner *r, const struct plan_item *items, int n, const int *slot_of,
+                        const struct run_pass *p)
+{
+    const struct run_spec *s = r->s;
     if (!s->order)
         return;
-    fprintf(s->order, "seq,env,workload,rep\n");
-    for (int i = 0; i < n; i++)
-        fprintf(s->order, "%d,%s,%s,%d\n", i, s->envs[items[i].env]->name, s->wls[items[i].workload].name,
-                items[i].rep);
+    if (r->seq == 0)
+        fprintf(s->order, "seq,env,workload,rep,arm\n");
+    for (int i = 0; i < n; i++) {
+        const struct run_slot *sl = &s->slots[slot_of[items[i].env]];
+        fprintf(s->order, "%d,%s,%s,%d,%s\n", r->seq + i, sl->env->name, sl->wls[items[i].workload].name,
+                items[i].rep ? items[i].rep + p->rep_base : 0, sl->arm);
+    }
     fflush(s->order);
 }
 
-int runner_run(const struct run_spec *s, struct run_totals *t, struct vb_err *e)
+int runner_pass(struct runner *r, const struct run_pass *p, struct run_totals *t, struct vb_err *e)
 {
-    void *state[RUN_MAX_ENVS] = { 0 };
+    const struct run_spec *s = r->s;
     struct plan_item *items = NULL;
-    struct checkbook checks = { 0 };
-    uint64_t learned[RUN_MAX_ENVS][RUN_MAX_WLS] = { { 0 } };
-    int n = 0, rc = 0, prepared = 0;
-    memset(t, 0, sizeof *t);
-    for (; prepared < s->nenv; prepared++) {
-        uint64_t a = io_now_ns();
-        if (s->envs[prepared]->prepare(s->cfg, &state[prepared], e) < 0) {
-            rc = -1;
-            goto out;
-        }
-        t->connect_ms[prepared] = ms(a, io_now_ns());
-    }
-    if (plan_build(s->nenv, s->nwl, s->runs, s->warmup, s->seed, &items, &n) < 0) {
-        rc = vb_errf(e, VB_EFAIL, "out of memory");
-        goto out;
-    }
-    order_write(s, items, n);
+    int slot_of[RUN_MAX_SLOTS], n = 0, rc = 0;
+    if (pass_plan(s, p, slot_of, &items, &n) < 0)
+        return vb_errf(e, VB_EFAIL, "out of memory");
+    order_write(r, items, n, slot_of, p);
     uint64_t t_start = io_now_ns();
     for (int i = 0; i < n; i++) {
         if (sig_stop) {
-            t->skipped_after_signal = n - i;
+            t->skipped_after_signal += n - i;
             rc = vb_errf(e, VB_EINTR, "interrupted: %d launches not run; finished rows are kept", n - i);
             break;
         }
-        progress(s, i, n, t_start, &items[i]);
-        struct one o = { .s = s, .checks = &checks, .learned = &learned[items[i].env][items[i].workload],
-                         .env = s->envs[items[i].env], .state = state[items[i].env],
-                         .wl = &s->wls[items[i].workload], .rep = items[i].rep, .seq = i };
-        int r = run_one(&o, e);
-        if (r < 0) {
-            t->skipped_after_signal = n - i - 1;
+        progress(s, i, n, t_start, &items[i], slot_of);
+        int si = slot_of[items[i].env];
+        const struct run_slot *sl = &s->slots[si];
+        struct one o = { .s = s, .checks = &r->checks, .learned = &r->learned[si][items[i].workload], .slot = sl,
+                         .env = sl->env, .state = r->state[si], .wl = &sl->wls[items[i].workload],
+                         .rep = items[i].rep ? items[i].rep + p->rep_base : 0, .seq = r->seq + i };
+        int x = run_one(&o, e);
+        if (x < 0) {
+            t->skipped_after_signal += n - i - 1;
             rc = -1;
             break;
         }
         if (items[i].rep)
-            r ? t->ok++ : t->failed++;
+            x ? t->ok++ : t->failed++;
     }
+    r->seq += n;
     if (s->progress)
         fprintf(stderr, "\r\033[K");
-out:
-    /* Reverse order of acquisition; a failed prepare made nothing, but
-     * teardown is NULL-safe either way. */
-    for (int i = prepared < s->nenv ? prepared : prepared - 1; i >= 0; i--)
-        s->envs[i]->teardown(state[i]);
-    checkbook_free(&checks);
     free(items);
+    return rc;
+}
+
+int runner_run(const struct run_spec *s, struct run_totals *t, struct vb_err *e)
+{
+    struct runner *r;
+    if (runner_start(s, &r, t, e) < 0)
+        return -1;
+    struct run_pass p = { .runs = s->runs, .warmup = s->warmup, .seed = s->seed };
+    int rc = runner_pass(r, &p, t, e);
+    runner_end(r);
     return rc;
 }
