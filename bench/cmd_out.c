@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/stat.h>
 
 /* run.json is broken: say so once; what needs only raw.csv goes on. */
@@ -48,6 +49,37 @@ static int one_dir(int argc, char **argv, const char *cmd, struct results *r)
         return cmd_fail(e.code, e.msg);
     warn_meta(r);
     return -1;
+}
+
+/* vcbench check DIR|FILE: does raw.csv load, and what is in it? Only the
+ * reading, nothing computed (the floor every other command stands on). */
+int cmd_check(int argc, char **argv)
+{
+    if (argc == 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
+        printf("usage: vcbench check DIR|RAW.CSV\n\nReads raw.csv and says how many rows it holds, or what is "
+               "wrong with it (exit 2).\n");
+        return 0;
+    }
+    if (argc != 1 || argv[0][0] == '-')
+        return cmd_fail(2, "usage: vcbench check DIR|RAW.CSV");
+    char path[PATH_MAX];
+    struct stat st;
+    if (stat(argv[0], &st) == 0 && S_ISDIR(st.st_mode))
+        snprintf(path, sizeof path, "%s/raw.csv", argv[0]);
+    else
+        snprintf(path, sizeof path, "%s", argv[0]);
+    struct rows r;
+    struct vb_err e = { 0 };
+    if (rows_load(path, &r, &e) < 0)
+        return cmd_fail(e.code, e.msg);
+    int ok = 0, failed = 0;
+    for (int i = 0; i < r.n; i++) {
+        ok += !strcmp(r.v[i].status, "ok");
+        failed += !strcmp(r.v[i].metric, "run");
+    }
+    printf("%s: %d rows, %d ok, %d failed repetitions, %d wl build(s)\n", path, r.n, ok, failed, r.nsha);
+    rows_free(&r);
+    return 0;
 }
 
 int cmd_summary(int argc, char **argv)
@@ -146,7 +178,7 @@ static int compare_load(int npos, char **pos, const struct compare_cli *o, const
                         struct cmp_report *rep, struct vb_err *e)
 {
     struct results base, cur;
-    if (results_open(pos[0], &base, e) < 0)
+    if (results_open_flags(pos[0], SUMM_NO_COST, &base, e) < 0)
         return -1;
     int rc;
     if (npos == 1) {
@@ -162,7 +194,7 @@ static int compare_load(int npos, char **pos, const struct compare_cli *o, const
         }
         rc = cmp_arms(&base, o->arms ? a : NULL, b, co, rep, e);
     } else {
-        if (results_open(pos[1], &cur, e) < 0) {
+        if (results_open_flags(pos[1], SUMM_NO_COST, &cur, e) < 0) {
             results_close(&base);
             return -1;
         }

@@ -14,6 +14,7 @@ static const struct {
     { "ab", cmd_ab, "run two setups (arms) interleaved and gate B against A (for CI)" },
     { "doctor", cmd_doctor, "say what this host can run, and why not" },
     { "list", cmd_list, "list environments and workloads" },
+    { "check", cmd_check, "read DIR/raw.csv and say what it holds (or what is wrong)" },
     { "summary", cmd_summary, "recompute DIR/summary.csv and summary.json from DIR/raw.csv" },
     { "plot", cmd_plot, "draw the charts of DIR into DIR/plots (PNG and SVG)" },
     { "compare", cmd_compare, "compare two runs; exit 1 on a significant slowdown (for CI)" },

@@ -6,6 +6,8 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export VCB_SRC=${VCB_SRC:-$top}
+# The coverage simulation checks statistics, not memory: fewer trials here.
+export VCB_SIM_TRIALS=${VCB_SIM_TRIALS:-60}
 fail=0 n=0
 for t in "$top"/build/asan/tests/test_* "$top"/build/asan/tests/it_*; do
     case "$t" in *.log) continue ;; esac

@@ -32,6 +32,16 @@ expect_exit() {
     fi
 }
 
+# expect_code NAME CODE CMD...: the exit code alone (a verdict is output,
+# not an error: nothing on stderr needed).
+expect_code() {
+    name=$1 code=$2
+    shift 2
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    [ "$rc" -eq "$code" ] && ok "$name" || ko "$name" "exit $rc, expected $code ($(tail -c 300 "$tmp/out"; head -c 300 "$tmp/err"))"
+}
+
 # nothing_left: no guest, cgroup or mount of ours on the host.
 nothing_left() {
     left=""
@@ -127,10 +137,44 @@ else
             ko "summary row for vm" "$(grep int_time "$out/summary.csv")"
         expect_exit "report on a real run" 0 "$V" report "$out"
         grep -q '^## Results' "$tmp/out" && ok "report has results" || ko "report has results" "$(head -3 "$tmp/out")"
-        expect_exit "compare a run with itself" 0 "$V" compare "$out" "$out"
+        # Two repetitions a side cannot resolve a 3% change: inconclusive
+        # (exit 5), never "same".
+        "$V" compare "$out" "$out" >"$tmp/out" 2>&1
+        rc=$?
+        [ $rc -eq 5 ] && grep -q "inconclusive" "$tmp/out" && ok "compare a 2-run run with itself: inconclusive (5)" ||
+            ko "compare a 2-run run with itself: inconclusive (5)" "exit $rc"
     fi
     left=$(nothing_left)
     [ -z "$left" ] && ok "nothing left after a run" || ko "nothing left after a run" "$left"
+
+    # The gate on real runs (nothing synthetic): arm B hashes 50% more bytes
+    # per repetition, interleaved with arm A in one run. int_time must be a
+    # regression in both environments (exit 1), the rates unchanged; the
+    # JUnit file CI dashboards read says so; compare on the directory
+    # agrees. Then an A/A run (identical arms) must not fail the pipeline.
+    out="$tmp/ab"
+    "$V" ab --envs native,container --workloads cpu --runs 10 --warmup 1 --a label=base --b label=slow \
+        --b set=cpu.int-bytes=48M --out "$out" --format junit --output "$tmp/ab.xml" >/dev/null 2>"$tmp/err"
+    rc=$?
+    n=$(grep -A1 'name="int_time"' "$tmp/ab.xml" 2>/dev/null | grep -c 'failure message="REGRESSION')
+    [ $rc -eq 1 ] && [ "$n" -eq 2 ] && ok "ab: a real 50% slowdown fails the gate (exit 1)" ||
+        ko "ab: a real 50% slowdown fails the gate (exit 1)" "exit $rc, $n int_time failures: $(tail -2 "$tmp/err")"
+    arms=$(awk -F, 'NR > 1 { print $20 }' "$out/raw.csv" 2>/dev/null | sort -u | tr '\n' ' ')
+    [ "$arms" = "base slow " ] && ok "ab: both arms in one raw.csv" || ko "ab: both arms in one raw.csv" "arms '$arms'"
+    "$V" compare "$out" >"$tmp/out" 2>&1
+    rc=$?
+    r=$(grep -cE '^(native|container) +cpu +int_time .*REGRESSION' "$tmp/out")
+    [ $rc -eq 1 ] && [ "$r" -eq 2 ] && ! grep -qE 'int_rate .*REGRESSION' "$tmp/out" &&
+        ok "compare of an A/B run: int_time regressed in both envs, rates did not" ||
+        ko "compare of an A/B run" "exit $rc, $r int_time regressions: $(grep REGRESSION "$tmp/out")"
+    "$V" ab --envs native --workloads cpu --runs 10 --warmup 1 --a label=a --b label=b --threshold 10 \
+        --out "$tmp/aa" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    { [ $rc -eq 0 ] || [ $rc -eq 5 ]; } && grep -qE '^native +cpu +int_time .* same$' "$tmp/out" &&
+        ok "ab: identical arms pass (exit $rc, int_time same)" ||
+        ko "ab: identical arms pass" "exit $rc: $(grep -E 'int_time|REGRESSION' "$tmp/out") $(tail -2 "$tmp/err")"
+    left=$(nothing_left)
+    [ -z "$left" ] && ok "nothing left after A/B runs" || ko "nothing left after A/B runs" "$left"
 
     # A hung instance (hold never ends) is killed at its deadline - derived
     # from wl's own estimate, not a flat 10 minutes - recorded as timeout,
@@ -292,13 +336,46 @@ expect_exit "compare bad threshold" 2 "$V" compare "$top/tests/fixtures/results-
 [ "$(ls "$tmp/bad")" = "raw.csv" ] && ok "malformed results left untouched" || ko "malformed results left untouched" "$(ls "$tmp/bad")"
 "$V" report "$tmp/bad" >"$tmp/out" 2>/dev/null
 [ -s "$tmp/out" ] && ko "report prints nothing on error" "stdout not empty" || ok "report prints nothing on error"
-# A regression is exit 1: the fixture against itself with native slowed down.
-mkdir -p "$tmp/slow"
-awk -F, -v OFS=, 'NR > 1 && $5 == "native" && $10 == "int_time" { $13 = $13 * 1.5 } { print }' \
-    "$top/tests/fixtures/results-small/raw.csv" > "$tmp/slow/raw.csv"
-"$V" compare "$top/tests/fixtures/results-small" "$tmp/slow" >"$tmp/out" 2>&1
+# The gate's exit codes on files: the fixture (3 repetitions, a failed vm
+# one) grown to 12 repetitions with a little spread; CURRENT the same with
+# native int_time 50% slower, or the vm series missing.
+grow() {   # grow IN OUT FACTOR: 12 repetitions, native int_time times FACTOR
+    awk -F, -v OFS=, -v f="$3" 'NR == 1 { print; next }
+        { for (k = 0; k < 4; k++) { $0 = $0; line = $0
+            split(line, c, ","); $0 = line
+            $8 = $8 + 10 * k
+            if ($13 != "") $13 = $13 * (1 + (($8 * 7) % 11 - 5) / 2000)
+            if ($13 != "" && $5 == "native" && $10 == "int_time") $13 = $13 * f
+            print } }' "$1" > "$2"
+}
+for d in g12 g12slow g12novm; do mkdir -p "$tmp/$d"; done
+grow "$top/tests/fixtures/results-small/raw.csv" "$tmp/g12/raw.csv" 1
+grow "$top/tests/fixtures/results-small/raw.csv" "$tmp/g12slow/raw.csv" 1.5
+grep -v ',vm,' "$tmp/g12/raw.csv" > "$tmp/g12novm/raw.csv"
+expect_code "compare: a failed repetition is a condition (4)" 4 "$V" compare "$tmp/g12" "$tmp/g12"
+grep -q "failed repetitions" "$tmp/out" && ok "compare says which condition" || ko "compare says which condition" "$(tail -3 "$tmp/out")"
+# The fixture's own spread is wide (its MDE ~25%): a threshold above it.
+expect_code "compare --allow failed: identical runs pass (0)" 0 "$V" compare "$tmp/g12" "$tmp/g12" --allow failed \
+    --threshold 30
+"$V" compare "$tmp/g12" "$tmp/g12slow" --allow failed >"$tmp/out" 2>&1
 rc=$?
-[ $rc -eq 1 ] && grep -q REGRESSION "$tmp/out" && ok "compare flags a regression (exit 1)" || ko "compare flags a regression (exit 1)" "exit $rc"
+[ $rc -eq 1 ] && grep -qE '^native +cpu +int_time .*REGRESSION' "$tmp/out" && ok "compare flags a regression (exit 1)" ||
+    ko "compare flags a regression (exit 1)" "exit $rc"
+expect_code "compare: a series missing in CURRENT is a condition (4)" 4 "$V" compare "$tmp/g12" "$tmp/g12novm" --allow failed
+expect_code "compare --allow missing,failed" 0 "$V" compare "$tmp/g12" "$tmp/g12novm" --allow failed,missing --threshold 30
+expect_code "compare: 3 repetitions a side are inconclusive (5)" 5 "$V" compare "$top/tests/fixtures/results-small" \
+    "$top/tests/fixtures/results-small" --allow failed
+# Machine-readable verdicts: JSON and JUnit, to a file, complete.
+"$V" compare "$tmp/g12" "$tmp/g12slow" --allow failed --format json --output "$tmp/v.json" >/dev/null 2>&1
+[ "$(grep -c '"verdict": "regression"' "$tmp/v.json")" -eq 1 ] && grep -q '"exit": 1' "$tmp/v.json" &&
+    ok "compare --format json" || ko "compare --format json" "$(head -c 300 "$tmp/v.json")"
+"$V" compare "$tmp/g12" "$tmp/g12slow" --allow failed --format junit --output "$tmp/v.xml" >/dev/null 2>&1
+[ "$(grep -c '<failure' "$tmp/v.xml")" -eq 1 ] && grep -q '</testsuites>' "$tmp/v.xml" &&
+    ok "compare --format junit" || ko "compare --format junit" "$(head -c 300 "$tmp/v.xml")"
+expect_exit "compare --rules: a missing file" 2 "$V" compare "$tmp/g12" "$tmp/g12" --rules "$tmp/none.rules"
+# History over the three: a table, and charts on request.
+expect_exit "history" 0 "$V" history "$tmp/g12" "$tmp/g12slow" "$tmp/g12novm"
+expect_exit "history of one run" 2 "$V" history "$tmp/g12"
 
 echo
 echo "cli: $pass passed, $fail failed, $skip skipped"

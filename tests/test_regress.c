@@ -14,7 +14,8 @@ struct spec {
     int failed;                /* "run" rows with status fail */
 };
 
-static void row_set(struct row *w, const struct spec *s, double v, int rep, const char *metric, const char *status)
+static void row_set(struct rows *rs, struct row *w, const struct spec *s, double v, int rep, const char *metric,
+                    const char *status)
 {
     memset(w, 0, sizeof *w);
     snprintf(w->run_id, sizeof w->run_id, "r");
@@ -27,7 +28,7 @@ static void row_set(struct row *w, const struct spec *s, double v, int rep, cons
     snprintf(w->status, sizeof w->status, "%s", status);
     snprintf(w->accel, sizeof w->accel, "tcg");
     snprintf(w->arm, sizeof w->arm, "%s", s->arm ? s->arm : "");
-    w->params = strdup(s->params ? s->params : "p=1");
+    w->params = rows_intern(rs, s->params ? s->params : "p=1");
     w->rep = rep;
     w->value = v;
     w->has_value = strcmp(metric, "run") != 0;
@@ -47,9 +48,9 @@ static void build(struct results *r, const struct spec *s, int ns)
     r->rows.v = calloc((size_t)total + 1, sizeof *r->rows.v);
     for (int i = 0; i < ns; i++) {
         for (int k = 0; k < s[i].n; k++)
-            row_set(&r->rows.v[r->rows.n++], &s[i], s[i].v[k], k + 1, s[i].metric, "ok");
+            row_set(&r->rows, &r->rows.v[r->rows.n++], &s[i], s[i].v[k], k + 1, s[i].metric, "ok");
         for (int k = 0; k < s[i].failed; k++)
-            row_set(&r->rows.v[r->rows.n++], &s[i], 0, 100 + k, "run", "fail");
+            row_set(&r->rows, &r->rows.v[r->rows.n++], &s[i], 0, 100 + k, "run", "fail");
     }
     struct vb_err e = { 0 };
     if (summary_build(&r->rows, &r->summ, &e) < 0)

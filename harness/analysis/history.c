@@ -193,7 +193,7 @@ int history_build(char *const *dirs, int ndirs, double alpha, struct history *h,
         return vb_errf(e, VB_EFAIL, "out of memory");
     int n = 0, rc = 0;
     for (; n < ndirs; n++)
-        if (results_open(dirs[n], &runs[n], e) < 0) {
+        if (results_open_flags(dirs[n], SUMM_NO_COST, &runs[n], e) < 0) {
             rc = -1;
             break;
         }

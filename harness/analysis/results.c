@@ -6,6 +6,11 @@
 
 int results_open(const char *path, struct results *r, struct vb_err *e)
 {
+    return results_open_flags(path, 0, r, e);
+}
+
+int results_open_flags(const char *path, int flags, struct results *r, struct vb_err *e)
+{
     memset(r, 0, sizeof *r);
     struct stat st;
     char p[PATH_MAX + 16];
@@ -20,7 +25,7 @@ int results_open(const char *path, struct results *r, struct vb_err *e)
     }
     if (rows_load(p, &r->rows, e) < 0)
         return -1;
-    if (summary_build(&r->rows, &r->summ, e) < 0) {
+    if (summary_build_flags(&r->rows, flags, &r->summ, e) < 0) {
         rows_free(&r->rows);
         return -1;
     }

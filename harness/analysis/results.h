@@ -32,6 +32,9 @@ struct results {
  * out and meta_warning says why. */
 int results_open(const char *path, struct results *r, struct vb_err *e);
 
+/* The same with summary flags (SUMM_NO_COST for compare and history). */
+int results_open_flags(const char *path, int flags, struct results *r, struct vb_err *e);
+
 void results_close(struct results *r);
 
 /* Write DIR/summary.csv and DIR/summary.json, each complete or not at all. */

@@ -6,8 +6,8 @@
  * & Fan type 7, the default of R and numpy). The CI of a median is the
  * distribution-free one from order statistics (binomial: exact, no
  * resampling); the CI of a ratio of medians is a percentile bootstrap
- * (seeded), whose cost is bounded: it stops once its end points are
- * stable. No normality is assumed anywhere, which matters for the skewed
+ * (seeded) for small samples, whose cost is bounded: it stops once its end
+ * points are stable, and for big ones its closed-form large-sample limit. No normality is assumed anywhere, which matters for the skewed
  * distributions of latencies. Comparisons use the Mann-Whitney U test,
  * with Benjamini-Hochberg or Holm adjustment over many series. */
 #ifndef VB_STAT_H
@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #define STAT_RESAMPLES 2000        /* at most, for a ratio's CI */
+#define STAT_CLOSED_MIN 30         /* values a side from which a ratio's CI has a closed form */
 #define STAT_NOISY_CV 0.05
 #define STAT_LEVEL 0.95
 
@@ -51,9 +52,12 @@ void stat_median_ci(const double *sorted, int n, double level, double *lo, doubl
 /* Cost factor of env vs base for one metric: how many times worse than
  * native. For lower-is-better metrics (times) median(env)/median(base);
  * for higher-is-better ones (rates) median(base)/median(env). So 1 = same
- * as native, 2 = twice as slow, 0.5 = twice as fast. With a 95% bootstrap
- * CI (both samples resampled independently, at most STAT_RESAMPLES, fewer
- * once the end points are stable). Returns 0 or -1. */
+ * as native, 2 = twice as slow, 0.5 = twice as fast. With a 95% CI: a
+ * percentile bootstrap (both samples resampled independently, at most
+ * STAT_RESAMPLES, fewer once the end points are stable) while a sample
+ * has fewer than STAT_CLOSED_MIN values; from there on, for positive values, the closed form of Price & Bonett (2002):
+ * log ratio +- z se, each median's se on the log scale from its
+ * order-statistic interval. Returns 0 or -1. */
 int stat_cost(const double *env, int ne, const double *base, int nb, int higher_is_better, uint64_t seed,
               double *ratio, double *lo, double *hi);
 

@@ -199,12 +199,12 @@ static void *worker_main(void *arg)
 /* Every group, spread over the CPUs: each group's bootstrap has its own
  * seed, so the figures are the same whatever the number of threads
  * (VCB_THREADS overrides it). */
-static void groups_compute(struct summary *s, const struct grouping *G)
+static void groups_compute(struct summary *s, const struct grouping *G, int costs)
 {
     int n;
     const struct env_ops *const *envs = env_all(&n);
     const char *base = NULL;
-    for (int i = 0; i < n && !base; i++)
+    for (int i = 0; i < n && !base && costs; i++)
         base = envs[i]->baseline ? envs[i]->name : NULL;
     const char *want = getenv("VCB_THREADS");
     long nt = want ? strtol(want, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
@@ -292,13 +292,18 @@ const struct summ_fail *summary_fails(const struct summary *s, const char *env, 
 
 int summary_build(const struct rows *r, struct summary *s, struct vb_err *e)
 {
+    return summary_build_flags(r, 0, s, e);
+}
+
+int summary_build_flags(const struct rows *r, int flags, struct summary *s, struct vb_err *e)
+{
     memset(s, 0, sizeof *s);
     struct grouping G = { 0 };
     int rc = rows_group(r, s, &G);
     if (rc == 0)
         rc = fails_keep(s, &G);
     if (rc == 0 && s->n > 0) {
-        groups_compute(s, &G);
+        groups_compute(s, &G, !(flags & SUMM_NO_COST));
         rc = groups_sort(s, &G);
     }
     strmap_free(&G.groups);

@@ -47,6 +47,12 @@ struct summary {
  * env table (native first), workloads as in the workload table, metrics
  * as they first appear. -1 with e when nothing was measured. */
 int summary_build(const struct rows *r, struct summary *s, struct vb_err *e);
+
+/* The same, without cost factors (has_cost 0) when flags has
+ * SUMM_NO_COST: compare and history read medians and values only, and the
+ * cost factors' CIs are most of a summary's work. */
+#define SUMM_NO_COST 1
+int summary_build_flags(const struct rows *r, int flags, struct summary *s, struct vb_err *e);
 void summary_free(struct summary *s);
 
 /* The failures of env (label) and workload, or NULL when none. */

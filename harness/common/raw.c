@@ -1,7 +1,6 @@
 #include "common/raw.h"
 #include "common/csv.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -107,16 +106,32 @@ static int sha_index(struct rows *r, const char *sha)
     return r->nsha++;
 }
 
-#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
+/* Bounded copy without printf: a million rows carry ten names each. */
+static void copy_field(char *dst, size_t size, const char *src)
+{
+    size_t n = strnlen(src, size - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+#define COPY(dst, src) copy_field((dst), sizeof(dst), (src))
+
+const char *rows_intern(struct rows *r, const char *s)
+{
+    return strmap_intern(&r->strs, s, 0);
+}
 
 int raw_name_ok(const char *s, size_t max, int unit)
 {
     size_t n = strlen(s);
     if (n == 0 || n >= max)
         return 0;
-    for (; *s; s++)
-        if (!isalnum((unsigned char)*s) && !strchr("_.+-:", *s) && !(unit && strchr("/%", *s)))
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                 c == '.' || c == '+' || c == '-' || c == ':' || (unit && (c == '/' || c == '%'));
+        if (!ok)
             return 0;
+    }
     return 1;
 }
 
@@ -202,7 +217,7 @@ static int parse_row(char *line, struct rows *r, struct row *w, const char **why
         *why = "an ok row without a value";
         return -1;
     }
-    w->params = strdup(f[RAW_PARAMS]);
+    w->params = rows_intern(r, f[RAW_PARAMS]);
     return w->params ? 0 : -1;
 }
 
@@ -280,8 +295,7 @@ int rows_load(const char *path, struct rows *r, struct vb_err *e)
 
 void rows_free(struct rows *r)
 {
-    for (int i = 0; i < r->n; i++)
-        free(r->v[i].params);
+    strmap_free(&r->strs);
     free(r->v);
     free(r->shas);
     memset(r, 0, sizeof *r);

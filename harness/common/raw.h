@@ -8,6 +8,7 @@
 #define VB_RAW_H
 
 #include "common/err.h"
+#include "common/strmap.h"
 
 #include <stdio.h>
 
@@ -68,7 +69,7 @@ int raw_name_ok(const char *s, size_t max, int unit);
 struct row {
     char run_id[48], host[72], env[32], workload[32], metric[48], unit[16], dir[8], status[16];
     char accel[8], cpus[64], arm[16];
-    char *params;
+    const char *params;        /* one copy per distinct value, owned by the rows (rows_intern) */
     int rep, seq;
     double value;
     int has_value;
@@ -80,7 +81,12 @@ struct rows {
     int n, cap;
     char (*shas)[65];          /* the distinct wl sha256 values (a run has one, an A/B run two) */
     int nsha;
+    struct strmap strs;        /* interned strings (params) */
 };
+
+/* A copy of s owned by r, shared by every row with the same s (a run has
+ * a handful of distinct params over thousands of rows). NULL: no memory. */
+const char *rows_intern(struct rows *r, const char *s);
 
 /* Load path. A missing file, a header that is not vcbench-raw-1, or a
  * malformed line fails with VB_EUSAGE and a message naming the line. */

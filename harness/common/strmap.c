@@ -64,6 +64,20 @@ int strmap_put(struct strmap *m, const char *key, int v)
     return v;
 }
 
+const char *strmap_intern(struct strmap *m, const char *key, int v)
+{
+    if ((m->n + 1) * 2 > m->cap && grow(m) < 0)
+        return NULL;
+    size_t i = slot(m, key);
+    if (!m->keys[i]) {
+        if (!(m->keys[i] = strdup(key)))
+            return NULL;
+        m->vals[i] = v;
+        m->n++;
+    }
+    return m->keys[i];
+}
+
 void strmap_free(struct strmap *m)
 {
     for (size_t i = 0; i < m->cap; i++)

@@ -19,6 +19,10 @@ int strmap_get(const struct strmap *m, const char *key);
  * -1 when out of memory. */
 int strmap_put(struct strmap *m, const char *key, int v);
 
+/* The map's own copy of key (added, with value v, when absent): one copy
+ * of a string many rows share. NULL when out of memory. */
+const char *strmap_intern(struct strmap *m, const char *key, int v);
+
 void strmap_free(struct strmap *m);
 
 #endif
