@@ -25,7 +25,8 @@ CPPFLAGS += $(INCS) -MMD -MP
 # comments; scripts/check-layers.sh keeps includes pointing down):
 #   report -> analysis -> run -> env -> common
 # wl is built from workloads/ and the part of common/ it shares.
-SHARED_SRC  := harness/common/proto.c harness/common/units.c harness/common/diskfile.c harness/common/wlmeta.c
+SHARED_SRC  := harness/common/proto.c harness/common/units.c harness/common/diskfile.c harness/common/wlmeta.c \
+               harness/common/pmu.c
 WL_SRC      := $(wildcard workloads/*.c) $(SHARED_SRC)
 HARNESS_SRC := $(wildcard harness/*/*.c)
 BENCH_SRC   := $(wildcard bench/*.c)
@@ -70,9 +71,20 @@ $(B)/wlbin/cc.stamp: FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(WL_CC)' | cmp -s - $@ || echo '$(WL_CC)' > $@
 
-$(B)/wlbin/%.o: %.c $(B)/wlbin/cc.stamp
+# musl ships no kernel headers; the PMU counters need linux/perf_event.h.
+# The host's linux/, asm/ and asm-generic/ (libc-independent, from
+# linux-libc-dev) through a folder of links, searched after musl's own.
+KINC := $(B)/kinc
+$(KINC)/.stamp:
+	@mkdir -p $(KINC)
+	@ln -sfn /usr/include/linux $(KINC)/linux
+	@ln -sfn /usr/include/asm-generic $(KINC)/asm-generic
+	@ln -sfn /usr/include/$$($(CC) -print-multiarch)/asm $(KINC)/asm
+	@touch $@
+
+$(B)/wlbin/%.o: %.c $(B)/wlbin/cc.stamp $(KINC)/.stamp
 	@mkdir -p $(dir $@)
-	$(WL_CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+	$(WL_CC) $(CPPFLAGS) -idirafter $(KINC) $(CFLAGS) $(WARN) -c -o $@ $<
 
 $(B)/wl: $(WL_BIN_OBJ)
 	$(WL_CC) -static -o $@ $^ -lpthread -lm

@@ -9,4 +9,4 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 make -s -C "$top" build/tests/test_coverage
 VCB_SIM_TRIALS=${1:-2000} VCB_SIM_SEED=${2:-12648430} VCB_SIM_PRINT=1 "$top/build/tests/test_coverage" |
-    grep -v '^\[\|PASSED'
+    grep -v "^\[\|PASSED"

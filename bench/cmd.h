@@ -16,4 +16,10 @@ int cmd_history(int argc, char **argv);
 /* Print "vcbench: <msg>" on stderr and return code (only main-level code prints). */
 int cmd_fail(int code, const char *msg);
 
+struct cmp_report;
+/* A verdict (compare, ab) in format to stdout, or to output when given:
+ * written whole through a temporary file, or not at all. Returns the
+ * gate's exit code, or cmd_fail's when it cannot be written. */
+int cmd_verdict_out(const struct cmp_report *rep, const char *format, const char *output);
+
 #endif

@@ -2,6 +2,7 @@
  * check is the same probe `run` uses, so doctor and run never disagree; an
  * environment whose probe passes is also prepared and torn down for real
  * (for the vm that opens libvirt and runs QEMU). */
+#include "common/pmu.h"
 #include "cmd.h"
 #include "common/fsutil.h"
 #include "env/accel.h"
@@ -51,6 +52,11 @@ static int host_checks(const char *kernel, const char **accel, struct pin_plan *
         line(0, "hwloc", e.msg);
     if (pin_pick(1, NULL, pin, &e) == 0)
         line(1, "pinning", pin->why);
+    char why[128];
+    pmu_probe(why, sizeof why);
+    snprintf(buf, sizeof buf, "%s%s", *why ? "none, so no instruction or cycle counts are recorded: " :
+             "instructions and cycles recorded with the cpu workload's times", why);
+    line(!*why, "counters", buf);
     int kok = access(kernel, R_OK) == 0;
     snprintf(buf, sizeof buf, kok ? "guest kernel %s" : "no guest kernel at %s: run 'make setup'", kernel);
     line(kok, "kernel", buf);

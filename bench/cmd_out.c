@@ -5,6 +5,7 @@
 #include "opts.h"
 #include "analysis/regress.h"
 #include "analysis/results.h"
+#include "common/fsutil.h"
 #include "report/chart.h"
 #include "report/mdreport.h"
 
@@ -235,16 +236,32 @@ int cmd_compare(int argc, char **argv)
         return cmd_fail(e.code, e.msg);
     }
     cmp_rules_free(&rules);
-    FILE *out = o.output ? fopen(o.output, "we") : stdout;
-    int rc = cmp_exit(&rep);
-    if (!out) {
-        rc = cmd_fail(2, "cannot write --output: check the path");
-    } else {
-        int w = !strcmp(o.format, "json") ? cmp_write_json(out, &rep)
-                : !strcmp(o.format, "junit") ? cmp_write_junit(out, &rep) : cmp_write_text(out, &rep);
-        if ((out != stdout ? fclose(out) : fflush(out)) != 0 || w < 0)
-            rc = cmd_fail(3, "cannot write the compare report");
-    }
+    int rc = cmd_verdict_out(&rep, o.format, o.output);
     cmp_free(&rep);
     return rc;
+}
+
+struct verdict_arg {
+    const struct cmp_report *rep;
+    const char *format;
+};
+
+static int verdict_write(FILE *f, const void *arg)
+{
+    const struct verdict_arg *a = arg;
+    return cmp_write(f, a->rep, a->format);
+}
+
+int cmd_verdict_out(const struct cmp_report *rep, const char *format, const char *output)
+{
+    struct verdict_arg a = { rep, format };
+    if (!output) {
+        if (verdict_write(stdout, &a) < 0 || fflush(stdout) != 0)
+            return cmd_fail(VB_EHOST, "cannot write the verdict to stdout");
+        return cmp_exit(rep);
+    }
+    struct vb_err e = { 0 };
+    if (fs_write_atomic(output, verdict_write, &a, &e) < 0)
+        return cmd_fail(VB_EUSAGE, e.msg);
+    return cmp_exit(rep);
 }

@@ -208,16 +208,7 @@ static int ab_gate(struct run *r, const struct run_cli *o)
         cmp_free(&rep);
         return cmd_fail(e.code ? e.code : VB_EFAIL, e.msg);
     }
-    FILE *out = o->output ? fopen(o->output, "we") : stdout;
-    rc = cmp_exit(&rep);
-    if (!out)
-        rc = cmd_fail(VB_EUSAGE, "cannot write --output: check the path");
-    else {
-        int w = !strcmp(o->format, "json") ? cmp_write_json(out, &rep)
-                : !strcmp(o->format, "junit") ? cmp_write_junit(out, &rep) : cmp_write_text(out, &rep);
-        if ((out != stdout ? fclose(out) : fflush(out)) != 0 || w < 0)
-            rc = cmd_fail(VB_EHOST, "cannot write the verdict");
-    }
+    rc = cmd_verdict_out(&rep, o->format, o->output);
     cmp_free(&rep);
     return rc;
 }

@@ -14,7 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Skip the calling test with a reason on stdout (cmocka prints SKIPPED). */
 /* Doubles within eps, with both values in the failure message. */
 #define assert_near(a, b, eps)                                                                  \
     do {                                                                                        \
@@ -23,6 +22,7 @@
             fail_msg("%s = %.12g, expected %.12g (+-%g)", #a, a_, b_, (double)(eps));           \
     } while (0)
 
+/* Skip the calling test with a reason on stdout (cmocka prints SKIPPED). */
 #define SKIP_BECAUSE(...) do { printf("skip reason: " __VA_ARGS__); printf("\n"); skip(); } while (0)
 
 /* Read a whole file into a malloc'd NUL-terminated string (NULL on error). */

@@ -8,6 +8,7 @@
  * The checksums prove every environment did identical work. */
 #include "wl.h"
 #include "wl_cpu.h"
+#include "common/pmu.h"
 #include "common/proto.h"
 
 #include <inttypes.h>
@@ -147,11 +148,17 @@ static double cpu_kernel(const char *kernel, uint64_t bytes, long reps, int nthr
 
 /* A kernel's time per pass, over as many passes as --min-ms needs (like
  * hyperfine's min-time: a short kernel is noise-bound); -1/-2 as
- * cpu_kernel. Every pass does the same work, so the checksum is one pass's. */
-static double cpu_timed(const char *kernel, uint64_t bytes, long reps, int nthreads, long min_ms, uint64_t *check)
+ * cpu_kernel. Every pass does the same work, so the checksum is one pass's.
+ * With counters (pmu not NULL), instructions and cycles per pass into
+ * counts (all threads), or counts[0] = 0 when they could not be read. */
+static double cpu_timed(const char *kernel, uint64_t bytes, long reps, int nthreads, long min_ms, uint64_t *check,
+                        struct pmu *pmu, uint64_t counts[2])
 {
     double total = 0;
     long passes = 0;
+    counts[0] = counts[1] = 0;
+    if (pmu)
+        pmu_start(pmu);
     do {
         double s = cpu_kernel(kernel, bytes, reps, nthreads, check);
         if (s < 0)
@@ -159,7 +166,28 @@ static double cpu_timed(const char *kernel, uint64_t bytes, long reps, int nthre
         total += s;
         passes++;
     } while (total * 1e3 < (double)min_ms && passes < 100000);
+    if (pmu) {
+        pmu_stop(pmu);
+        if (pmu_read(pmu, counts) == 0) {
+            counts[0] /= (uint64_t)passes;
+            counts[1] /= (uint64_t)passes;
+        } else {
+            counts[0] = counts[1] = 0;
+        }
+    }
     return total / (double)passes;
+}
+
+/* The counters' companions of a kernel's time, when there are counts. */
+static void cpu_counts(FILE *out, const char *kernel, const uint64_t counts[2])
+{
+    if (!counts[0] || !counts[1])
+        return;
+    char n[32];
+    snprintf(n, sizeof n, "%s_instructions", kernel);
+    proto_metric(out, n, "count", "lower", (double)counts[0]);
+    snprintf(n, sizeof n, "%s_cycles", kernel);
+    proto_metric(out, n, "count", "lower", (double)counts[1]);
 }
 
 static int cpu_run(int argc, char **argv, FILE *out)
@@ -197,29 +225,36 @@ static int cpu_run(int argc, char **argv, FILE *out)
     double int_ms = (double)rounds * (double)bytes / 400e3, fp_ms = (double)rounds * (double)reps;
     wl_expect(out, (do_int ? fmax(int_ms, (double)min_ms) : 0) + (do_fp ? fmax(fp_ms, (double)min_ms) : 0), 0);
 
-    /* Untimed set-up: table and input buffer. */
+    /* Untimed set-up: table, input buffer, counters where the host has
+     * them (threads started later count too). */
     crc_init();
     cpu_fill(cpu_buf, sizeof cpu_buf, 1);
+    struct pmu pmu_store, *pmu = &pmu_store;
+    char why[128];
+    if (pmu_open(pmu, 1, why, sizeof why) < 0)
+        pmu = NULL;
     proto_emit(out, "ready", (char *)NULL);
 
     char hex[32];
-    uint64_t check;
+    uint64_t check, counts[2];
     if (do_int) {
-        double s = cpu_timed("int", bytes, 0, (int)threads, min_ms, &check);
+        double s = cpu_timed("int", bytes, 0, (int)threads, min_ms, &check, pmu, counts);
         if (s < 0)
             return wl_fail(out, 1, s == -2 ? "threads disagree on the int checksum" : "cannot start threads");
         proto_metric(out, "int_time", "s", "lower", s);
         proto_metric(out, "int_rate", "MB/s", "higher", (double)bytes * (double)threads / s / 1e6);
+        cpu_counts(out, "int", counts);
         snprintf(hex, sizeof hex, "%08" PRIx32, (uint32_t)check);
         proto_emit(out, "check", "name", "int_crc32", "value", hex, (char *)NULL);
     }
     if (do_fp) {
-        double s = cpu_timed("fp", 0, reps, (int)threads, min_ms, &check);
+        double s = cpu_timed("fp", 0, reps, (int)threads, min_ms, &check, pmu, counts);
         if (s < 0)
             return wl_fail(out, 1, s == -2 ? "threads disagree on the fp checksum" : "cannot start threads");
         double flops = 2.0 * FP_N * FP_N * FP_N * (double)reps * (double)threads;
         proto_metric(out, "fp_time", "s", "lower", s);
         proto_metric(out, "fp_rate", "MFLOP/s", "higher", flops / s / 1e6);
+        cpu_counts(out, "fp", counts);
         snprintf(hex, sizeof hex, "%016" PRIx64, check);
         proto_emit(out, "check", "name", "fp_sum", "value", hex, (char *)NULL);
     }

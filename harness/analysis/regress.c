@@ -548,3 +548,9 @@ int cmp_allow_parse(const char *list, unsigned *allow, struct vb_err *e)
     }
     return 0;
 }
+
+int cmp_write(FILE *f, const struct cmp_report *r, const char *format)
+{
+    return !strcmp(format, "json") ? cmp_write_json(f, r)
+           : !strcmp(format, "junit") ? cmp_write_junit(f, r) : cmp_write_text(f, r);
+}

@@ -105,6 +105,9 @@ int cmp_write_text(FILE *f, const struct cmp_report *r);
 int cmp_write_json(FILE *f, const struct cmp_report *r);
 int cmp_write_junit(FILE *f, const struct cmp_report *r);
 
+/* The report in format "text", "json" or "junit" (anything else: text). */
+int cmp_write(FILE *f, const struct cmp_report *r, const char *format);
+
 /* Read a rules file: lines "PATTERN THRESHOLD%" or "PATTERN ignore",
  * '#' comments. 0, or -1 with e naming the line. */
 int cmp_rules_load(const char *path, struct cmp_rules *rules, struct vb_err *e);

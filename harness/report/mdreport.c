@@ -186,6 +186,8 @@ static void host_versions(FILE *f, const struct results *r)
     fprintf(f, "| host kernel | %s |\n", md(m->host_kernel));
     fprintf(f, "| cgroups | %s |\n", md(m->cgroup));
     fprintf(f, "| accelerator | %s: %s |\n", r->summ.accel, md(m->accel_reason));
+    if (*m->pmu)
+        fprintf(f, "| hardware counters | %s |\n", md(m->pmu));
 
     fputs("\n## Versions\n\n| | |\n|---|---|\n", f);
     fprintf(f, "| libvirt | %s (URI: %s) |\n", md(m->libvirt_version), md(m->libvirt_uri));

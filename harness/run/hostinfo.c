@@ -1,3 +1,4 @@
+#include "common/pmu.h"
 #include "run/hostinfo.h"
 #include "env/cg.h"
 #include "common/fsutil.h"
@@ -75,6 +76,10 @@ void hostinfo_get(struct hostinfo *h, const char *kernel_dir, const char *wl_pat
     version_of("runc", h->runc, sizeof h->runc);
     version_of("crun", h->crun, sizeof h->crun);
     snprintf(h->commit, sizeof h->commit, "%s", VCB_COMMIT);
+    char why[128];
+    pmu_probe(why, sizeof why);
+    snprintf(h->pmu, sizeof h->pmu, "%s%s", *why ? "not available: " : "instructions and cycles (perf_event_open)",
+             why);
     if (wl_path) {
         char *argv[] = { (char *)wl_path, "--version", NULL };
         proc_first_line(argv, h->wl_build, sizeof h->wl_build);

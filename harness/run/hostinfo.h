@@ -17,6 +17,7 @@ struct hostinfo {
     char crun[64];
     char commit[48];           /* vcbench's git commit (build time) */
     char wl_build[64];         /* `wl --version`: version, linkage, libc */
+    char pmu[160];             /* hardware counters: what wl records, or why none */
 };
 
 /* Fill h; unknown fields are "" (or 0). kernel_dir and wl_path may be NULL. */

@@ -474,6 +474,7 @@ static void meta_fill(struct run *r)
     snprintf(m->crun_version, sizeof m->crun_version, "%s", hi.crun);
     snprintf(m->vcbench_commit, sizeof m->vcbench_commit, "%s", hi.commit);
     snprintf(m->wl_build, sizeof m->wl_build, "%s", hi.wl_build);
+    snprintf(m->pmu, sizeof m->pmu, "%s", hi.pmu);
     snprintf(m->accel, sizeof m->accel, "%s", r->accel);
     snprintf(m->accel_reason, sizeof m->accel_reason, "%s", r->accel_why);
     snprintf(m->wl_sha256, sizeof m->wl_sha256, "%s", a0->sha);

@@ -148,8 +148,6 @@ static int on_line(void *arg, const char *line, uint64_t t)
 
 /* Compare this launch's checksums with the first ones seen for the same
  * work. Returns 0 when they agree (or are new), -1 on a mismatch. */
-/* Compare this launch's checksums with the first ones seen for the same
- * work. Returns 0 when they agree (or are new), -1 on a mismatch. */
 static int checks_verify(struct checkbook *cb, const char *workload, const char *params, const char *checks,
                          char *why, size_t n)
 {
