@@ -212,6 +212,14 @@ int history_build(char *const *dirs, int ndirs, double alpha, struct history *h,
         snprintf(h->run_id[r], sizeof h->run_id[0], "%s", runs[r].summ.run_id);
         snprintf(h->commit[r], sizeof h->commit[0], "%s", runs[r].has_meta ? runs[r].meta.vcbench_commit : "");
         snprintf(h->dir[r], sizeof h->dir[0], "%s", runs[r].dir);
+        if (r == 0 || strcmp(h->host, runs[r].summ.host) == 0)
+            snprintf(h->host, sizeof h->host, "%s", r == 0 || *h->host ? runs[r].summ.host : "");
+        else
+            h->host[0] = '\0';
+        if (r == 0 || strcmp(h->accel, runs[r].summ.accel) == 0)
+            snprintf(h->accel, sizeof h->accel, "%s", r == 0 || *h->accel ? runs[r].summ.accel : "");
+        else
+            h->accel[0] = '\0';
         for (int i = 0; rc == 0 && i < runs[r].summ.n; i++) {
             const struct summ_group *g = &runs[r].summ.g[i];
             if (!is_headline(g->workload, g->metric) || g->d.n == 0)

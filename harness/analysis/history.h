@@ -33,6 +33,7 @@ struct hist_series {
 struct history {
     int nrun;
     char (*run_id)[64], (*commit)[48], (*dir)[256];
+    char host[72], accel[8];   /* of the newest run; "" when the runs differ in it */
     struct hist_series *s;
     int n;
 };

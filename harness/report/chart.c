@@ -366,12 +366,23 @@ static int one(const char *pdir, const char *name, chart_fn fn, const char *wl, 
     return render(pdir, name, draw_summary, &c, e);
 }
 
-/* One headline metric over the runs of a history: a line per env, the
- * change points as dashed verticals where a new level starts. */
+/* One headline metric over the runs of a history: a line per env, each
+ * relative to its own first run (environments differ by 10x under TCG; a
+ * shift of a few percent must show), its CI as error bars, the change
+ * points as dashed verticals where a new level starts. */
 struct history_chart {
     const struct history *h;
     const char *workload, *metric;
 };
+
+/* The first measured median of a series (NaN when none). */
+static double history_first(const struct hist_series *x, int nrun)
+{
+    for (int r = 0; r < nrun; r++)
+        if (isfinite(x->median[r]) && x->median[r] != 0)
+            return x->median[r];
+    return NAN;
+}
 
 int chart_history(FILE *gp, FILE *dat, const struct history *h, const char *workload, const char *metric)
 {
@@ -382,34 +393,48 @@ int chart_history(FILE *gp, FILE *dat, const struct history *h, const char *work
     if (nc == 0)
         return 1;
     const struct hist_series *x0 = &h->s[cols[0]];
-    fputs("# run", dat);
-    for (int k = 0; k < nc; k++)
-        fprintf(dat, " %s", h->s[cols[k]].env);
+    double base[CHART_MAX_ENVS];
+    fputs("# run run_id", dat);
+    for (int k = 0; k < nc; k++) {
+        base[k] = history_first(&h->s[cols[k]], h->nrun);
+        fprintf(dat, " %s_pct %s_lo %s_hi", h->s[cols[k]].env, h->s[cols[k]].env, h->s[cols[k]].env);
+    }
     fputc('\n', dat);
     for (int r = 0; r < h->nrun; r++) {
         fprintf(dat, "%d \"%s\"", r, h->run_id[r]);
-        for (int k = 0; k < nc; k++)
-            fprintf(dat, " %.6g", h->s[cols[k]].median[r]);     /* NaN: a gap */
+        for (int k = 0; k < nc; k++) {
+            const struct hist_series *x = &h->s[cols[k]];
+            /* NaN (no value in this run) is a gap. */
+            fprintf(dat, " %.6g %.6g %.6g", 100 * (x->median[r] / base[k] - 1), 100 * (x->lo[r] / base[k] - 1),
+                    100 * (x->hi[r] / base[k] - 1));
+        }
         fputc('\n', dat);
     }
-    char name[128];
+    char name[128], where[120] = "";
     snprintf(name, sizeof name, "history_%s_%s", workload, metric);
+    if (*h->host)
+        snprintf(where, sizeof where, " on %s%s%s%s", h->host, *h->accel ? " (" : "", h->accel, *h->accel ? ")" : "");
     int w = 300 + h->nrun * 12;
     w = w < 900 ? 900 : w > 2400 ? 2400 : w;
     terminals(gp, name, w, 560);
-    fprintf(gp, "set title \"%s %s over %d runs (medians; dashed: a change point, where a new level starts)\"\n",
-            workload, metric, h->nrun);
-    fprintf(gp, "set ylabel '%s (%s; %s is better)'\nset xlabel 'run (oldest first)'\n", metric, x0->unit, x0->dir);
-    fputs("set grid ytics lc rgb '#dddddd'\nset key below horizontal\nset xtics rotate by -45 nomirror\n"
-          "set datafile missing 'nan'\n", gp);
+    fprintf(gp, "set title \"%s %s%s, %d runs\\nmedian and 95%% CI of each run, relative to the first run; "
+            "dashed: a change point (a new level starts)\" noenhanced\n", workload, metric, where, h->nrun);
+    fprintf(gp, "set ylabel '%% change of %s vs the first run (%s is better)'\nset xlabel 'run (oldest first)'\n",
+            metric, x0->dir);
+    fputs("set grid ytics lc rgb '#dddddd'\nset key below horizontal noenhanced\nset xtics rotate by -45 nomirror noenhanced\n"
+          "set datafile missing 'nan'\nset errorbars small\nset xzeroaxis lt -1 lc rgb '#888888'\n", gp);
     for (int k = 0; k < nc; k++)
         for (int c = 0; c < h->s[cols[k]].ncp; c++)
             fprintf(gp, "set arrow from %g, graph 0 to %g, graph 1 nohead dt 2 lw 2 lc %d\n",
                     h->s[cols[k]].cp[c] - 0.5, h->s[cols[k]].cp[c] - 0.5, k + 1);
     fprintf(gp, "set xrange [-0.5:%d.5]\nplot ", h->nrun - 1);
-    for (int k = 0; k < nc; k++)
-        fprintf(gp, "%s'%s.dat' using 1:%d%s with linespoints lw 2 pt 7 ps 0.6 lc %d title '%s'", k ? ", " : "",
-                name, 3 + k, k ? "" : ":xtic(2)", k + 1, h->s[cols[k]].env);
+    /* Each env a little apart on x so the error bars do not hide each other. */
+    for (int k = 0; k < nc; k++) {
+        double dx = nc > 1 ? (k - (nc - 1) / 2.0) * 0.12 : 0;
+        fprintf(gp, "%s'%s.dat' using ($1%+.2f):%d:%d:%d%s with yerrorlines lw 2 pt 7 ps 0.6 lc %d title '%s'",
+                k ? ", " : "", name, dx, 3 + 3 * k, 4 + 3 * k, 5 + 3 * k, k ? "" : ":xtic(2)", k + 1,
+                h->s[cols[k]].env);
+    }
     fputc('\n', gp);
     render_again(gp, name, w, 560);
     return 0;
