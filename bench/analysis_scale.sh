@@ -22,6 +22,9 @@ while getopts s:r: o; do
 done
 tmp=$(mktemp -d /tmp/vcb-scale.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
+# A signal exits through the EXIT trap (sh runs it on exit, not on a fatal signal).
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # Copy k of the run: repetitions renumbered after the run's, values times
 # (1 + k/10000) so the bootstrap sees distinct numbers.

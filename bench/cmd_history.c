@@ -24,8 +24,8 @@ struct history_cli {
 
 #define H(f) offsetof(struct history_cli, f)
 static const struct opt_def history_defs[] = {
-    { "alpha", OPT_DOUBLE, H(alpha), "0.01", 0, 1, NULL, "P",
-      "significance of a change point (permutation test over the runs)" },
+    { "alpha", OPT_DOUBLE, H(alpha), "0.01", 0.005, 0.5, NULL, "P",
+      "significance of a change point (a permutation test of 199 shuffles: 0.005 at least)" },
     { "format", OPT_STR, H(format), "text", 0, 0, "text|json", "F", "what to print" },
     { "plot", OPT_STR, H(plot), NULL, 0, 0, NULL, "DIR", "also draw a chart per headline metric into DIR" },
     { "help", OPT_FLAG, H(help), NULL, 0, 0, NULL, NULL, "show this help" },
@@ -33,18 +33,25 @@ static const struct opt_def history_defs[] = {
 #define NHDEFS (int)(sizeof history_defs / sizeof history_defs[0])
 
 /* dir itself when it holds raw.csv, else every subdirectory that does. */
+/* Append a copy of s to the list (*out stays valid whatever fails). */
+static int push(char ***out, int *n, const char *s)
+{
+    char **v = realloc(*out, (size_t)(*n + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    *out = v;
+    if (!(v[*n] = strdup(s)))
+        return -1;
+    (*n)++;
+    return 0;
+}
+
 static int expand(const char *dir, char ***out, int *n)
 {
     char p[PATH_MAX];
     snprintf(p, sizeof p, "%s/raw.csv", dir);
-    char **v;
-    if (access(p, R_OK) == 0) {
-        if (!(v = realloc(*out, (size_t)(*n + 1) * sizeof *v)) || !(v[*n] = strdup(dir)))
-            return -1;
-        *out = v;
-        (*n)++;
-        return 0;
-    }
+    if (access(p, R_OK) == 0)
+        return push(out, n, dir);
     DIR *d = opendir(dir);
     struct dirent *de;
     while (d && (de = readdir(d))) {
@@ -54,12 +61,10 @@ static int expand(const char *dir, char ***out, int *n)
         if (access(p, R_OK) != 0)
             continue;
         snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
-        if (!(v = realloc(*out, (size_t)(*n + 1) * sizeof *v)) || !(v[*n] = strdup(p))) {
+        if (push(out, n, p) < 0) {
             closedir(d);
             return -1;
         }
-        *out = v;
-        (*n)++;
     }
     if (d)
         closedir(d);
@@ -96,6 +101,9 @@ int cmd_history(int argc, char **argv)
     } else if (history_build(dirs, n, o.alpha, &h, &e) < 0) {
         rc = cmd_fail(e.code, e.msg);
     } else {
+        if (h.skipped)
+            fprintf(stderr, "vcbench: %d run(s) could not be read and are left out; the first: %s\n", h.skipped,
+                    h.skip_why);
         int w = !strcmp(o.format, "json") ? history_write_json(stdout, &h) : history_write_text(stdout, &h);
         if (w < 0 || fflush(stdout) != 0)
             rc = cmd_fail(VB_EHOST, "cannot write the history");

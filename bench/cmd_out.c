@@ -146,7 +146,7 @@ struct compare_cli {
 static const struct opt_def compare_defs[] = {
     { "threshold", OPT_DOUBLE, C(threshold), "3", 0, 1000, NULL, "PCT",
       "smallest change that counts, in percent (a rules file may set it per metric)" },
-    { "alpha", OPT_DOUBLE, C(alpha), "0.01", 0, 1, NULL, "Q",
+    { "alpha", OPT_DOUBLE, C(alpha), "0.01", 0.0001, 0.5, NULL, "Q",
       "false discovery rate over all series (Benjamini-Hochberg on Mann-Whitney U p-values)" },
     { "allow", OPT_STR, C(allow), "", 0, 0, NULL, "LIST",
       "accept these conditions: host,params,wl,failed,mismatch,missing" },
@@ -179,6 +179,8 @@ static int compare_load(int npos, char **pos, const struct compare_cli *o, const
                         struct cmp_report *rep, struct vb_err *e)
 {
     struct results base, cur;
+    if (npos == 2 && o->arms)
+        return vb_errf(e, VB_EUSAGE, "--arms picks the arms of one A/B run; with BASE and CURRENT leave it out");
     if (results_open_flags(pos[0], SUMM_NO_COST, &base, e) < 0)
         return -1;
     int rc;

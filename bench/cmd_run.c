@@ -83,7 +83,7 @@ static const struct opt_def ab_defs[] = {
     { "rerun", OPT_LONG, O(rerun), "0", 0, 1000, NULL, "N",
       "then N more repetitions of every series that regressed or was inconclusive, and the gate again" },
     { "threshold", OPT_DOUBLE, O(threshold), "3", 0, 1000, NULL, "PCT", "smallest change that counts (compare)" },
-    { "alpha", OPT_DOUBLE, O(alpha), "0.01", 0, 1, NULL, "Q", "false discovery rate over all series (compare)" },
+    { "alpha", OPT_DOUBLE, O(alpha), "0.01", 0.0001, 0.5, NULL, "Q", "false discovery rate over all series (compare)" },
     { "allow", OPT_STR, O(allow), "", 0, 0, NULL, "LIST", "conditions to accept (compare --allow)" },
     { "rules", OPT_STR, O(rules), NULL, 0, 0, NULL, "FILE", "per-metric thresholds (compare --rules)" },
     { "format", OPT_STR, O(format), "text", 0, 0, "text|json|junit", "F", "the verdict's format" },
@@ -184,10 +184,15 @@ static int ab_gate(struct run *r, const struct run_cli *o)
         return cmd_fail(e.code, e.msg);
     struct cmp_report rep = { 0 };
     int rc = -1;
+    /* With --rerun the verdict is taken again on all the data; a
+     * regression is only ever declared by that last look, over every
+     * series, at alpha: the first look only picks what to repeat. */
     for (int round = 0; round < 2; round++) {
         struct results res;
-        if (results_open(r->out, &res, &e) < 0)
+        if (results_open_flags(r->out, SUMM_NO_COST, &res, &e) < 0) {
+            rc = -1;
             break;
+        }
         cmp_free(&rep);
         rc = cmp_arms(&res, NULL, NULL, &co, &rep, &e);
         results_close(&res);
@@ -260,7 +265,10 @@ static int run_main(int argc, char **argv, int ab)
         rc = cmd_fail(e.code ? e.code : VB_EFAIL, e.msg);
     else if (tot.failed)
         rc = VB_EFAIL;
-    raw_close(&r.raw);
+    /* Rows are on disk as measured; ab keeps raw.csv open for --rerun
+     * (run_free closes it). */
+    if (!ab)
+        raw_close(&r.raw);
     /* An interrupted run keeps its rows and skips the outputs. */
     if (x == 0 && tot.ok > 0 && !sig_stop) {
         int orc = outputs(r.out, o.export_json);

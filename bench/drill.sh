@@ -27,6 +27,9 @@ done
 state=/var/tmp/vcbench-drill
 out=$(mktemp -d /tmp/vcb-drill.XXXXXX)
 trap 'rm -rf "$out"' EXIT
+# A signal exits through the EXIT trap (sh runs it on exit, not on a fatal signal).
+trap 'exit 130' INT
+trap 'exit 143' TERM
 envs=native,container,vm,oci-runc,oci-crun
 # Small sizes: the drill is about the plumbing at every moment, not figures.
 sets="--set cpu.int-bytes=4M --set cpu.fp-reps=2 --set mem.size=4M --set mem.ntimes=1 --set mem.accesses=64K

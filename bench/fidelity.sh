@@ -30,7 +30,10 @@ done
 mkdir -p "$(dirname "$file")"
 size=256M bs=4k
 tmp=$(mktemp -d /tmp/vcb-fidelity.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+# A signal exits through the EXIT trap (sh runs it on exit, not on a fatal signal).
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 metric() { awk -v m="$1" '$1 == "vcb1" && $2 == "metric" && $3 == "name=" m { sub("value=", "", $6); print $6 }'; }

@@ -6,6 +6,9 @@
 #                  workload, 10 runs a side, where arm B does 5% more work per
 #                  repetition (--set cpu.int-bytes, 5% more bytes to hash):
 #                  how often the gate exits 1 with int_time a regression.
+#   a/a    (-A N)  N trials in the power test's set-up (native, container,
+#                  cpu, 10 runs a side) with two identical arms: how often
+#                  the gate exits 1 (a false alarm).
 #   a/a    (-a N)  N trials of `vcbench ab` with two identical arms over the
 #                  whole matrix (every environment, every workload) in
 #                  profile P (-P, default quick): how often it raises a
@@ -15,20 +18,23 @@
 #                  per headline metric and environment, and how long the
 #                  profile takes.
 #
-# usage: bench/gate_power.sh [-p N] [-a N] [-P PROFILE] [-m] [-e ENVS]
+# usage: bench/gate_power.sh [-p N] [-A N] [-a N] [-P PROFILE] [-m] [-e ENVS]
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 V=${VCB_BIN:-$top/build/vcbench}
-power=0 aa=0 mde=0 profile=quick envs=native,container,vm,oci-runc,oci-crun
-while getopts p:a:P:me: o; do
+power=0 aa=0 aap=0 mde=0 profile=quick envs=native,container,vm,oci-runc,oci-crun
+while getopts p:A:a:P:me: o; do
     case $o in
-    p) power=$OPTARG ;; a) aa=$OPTARG ;; P) profile=$OPTARG ;; m) mde=1 ;; e) envs=$OPTARG ;;
-    *) echo "usage: $0 [-p N] [-a N] [-P PROFILE] [-m] [-e ENVS]" >&2; exit 2 ;;
+    p) power=$OPTARG ;; A) aap=$OPTARG ;; a) aa=$OPTARG ;; P) profile=$OPTARG ;; m) mde=1 ;; e) envs=$OPTARG ;;
+    *) echo "usage: $0 [-p N] [-A N] [-a N] [-P PROFILE] [-m] [-e ENVS]" >&2; exit 2 ;;
     esac
 done
 [ "$(id -u)" -eq 0 ] || { echo "gate_power: needs root (containers, guests)" >&2; exit 3; }
 tmp=$(mktemp -d /tmp/vcb-gate.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
+# A signal exits through the EXIT trap (sh runs it on exit, not on a fatal signal).
+trap 'exit 130' INT
+trap 'exit 143' TERM
 # The quick profile hashes 32 MiB per repetition; arm B 5% more.
 base_bytes=33554432
 more_bytes=$((base_bytes * 105 / 100))
@@ -50,6 +56,24 @@ if [ "$power" -gt 0 ]; then
         i=$((i + 1))
     done
     echo "power: a real 5% slowdown caught in $caught of $power trials"
+fi
+
+if [ "$aap" -gt 0 ]; then
+    alarms=0 i=0 codes=""
+    echo "a/a (power set-up): $aap trials, native+container, cpu, 10 runs a side, identical arms"
+    while [ $i -lt "$aap" ]; do
+        "$V" ab --envs native,container --workloads cpu --runs 10 --warmup 1 --seed $((i + 101)) \
+            --a label=a --b label=b --out "$tmp/q$i" >"$tmp/q$i.txt" 2>/dev/null
+        rc=$?
+        [ $rc -eq 1 ] && alarms=$((alarms + 1))
+        codes="$codes $rc"
+        line=$(grep -E '^(native|container) +cpu +int_time' "$tmp/q$i.txt" | awk '{ printf "%s %s %s; ", $1, $6, $NF }')
+        echo "  trial $i: exit $rc  int_time: $line"
+        grep REGRESSION "$tmp/q$i.txt" | sed 's/^/    /'
+        rm -rf "$tmp/q$i"
+        i=$((i + 1))
+    done
+    echo "a/a (power set-up): false alarms (exit 1) in $alarms of $aap trials; exit codes:$codes"
 fi
 
 if [ "$aa" -gt 0 ]; then

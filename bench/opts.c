@@ -27,16 +27,16 @@ static int set(const struct opt_def *d, void *dst, const char *v, struct vb_err 
         *(const char **)field = v;
         return 0;
     case OPT_LONG:
-        if (units_parse_long(v, d->min, d->max, (long *)field) < 0)
-            return vb_errf(e, VB_EUSAGE, "--%s: '%s' is not an integer between %ld and %ld",
+        if (units_parse_long(v, (long)d->min, (long)d->max, (long *)field) < 0)
+            return vb_errf(e, VB_EUSAGE, "--%s: '%s' is not an integer between %.0f and %.0f",
                            d->name, v, d->min, d->max);
         return 0;
     case OPT_DOUBLE: {
         char *end;
         errno = 0;
         double x = strtod(v, &end);
-        if (!*v || *end || errno || !(x >= (double)d->min && x <= (double)d->max))
-            return vb_errf(e, VB_EUSAGE, "--%s: '%s' is not a number between %ld and %ld", d->name, v, d->min,
+        if (!*v || *end || errno || !(x >= d->min && x <= d->max))
+            return vb_errf(e, VB_EUSAGE, "--%s: '%s' is not a number between %g and %g", d->name, v, d->min,
                            d->max);
         *(double *)field = x;
         return 0;
@@ -99,7 +99,9 @@ void opts_help(FILE *f, const struct opt_def *defs, int n)
         if (d->choices)
             fprintf(f, " [%s]", d->choices);
         if (d->type == OPT_LONG)
-            fprintf(f, " (%ld..%ld)", d->min, d->max);
+            fprintf(f, " (%.0f..%.0f)", d->min, d->max);
+        if (d->type == OPT_DOUBLE)
+            fprintf(f, " (%g..%g)", d->min, d->max);
         if (d->def && *d->def && d->type != OPT_FLAG)
             fprintf(f, " (default %s)", d->def);
         fputc('\n', f);

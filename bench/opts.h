@@ -27,7 +27,7 @@ struct opt_def {
     enum opt_type type;
     size_t off;                /* offset of the field in the options struct */
     const char *def;           /* default as text; NULL = none */
-    long min, max;             /* OPT_LONG and OPT_DOUBLE range */
+    double min, max;           /* OPT_LONG and OPT_DOUBLE range (whole numbers for OPT_LONG) */
     const char *choices;       /* "a|b|c" for OPT_STR enums; NULL = free text */
     const char *metavar;
     const char *help;

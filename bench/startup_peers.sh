@@ -22,7 +22,10 @@ while getopts n: o; do
 done
 [ "$(id -u)" -eq 0 ] || { echo "startup_peers: containers need root" >&2; exit 3; }
 tmp=$(mktemp -d /tmp/vcb-peers.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+# A signal exits through the EXIT trap (sh runs it on exit, not on a fatal signal).
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 envs=container
 for p in runc crun; do command -v $p >/dev/null && envs="$envs,oci-$p"; done

@@ -34,7 +34,10 @@ case $fw in qboot) unset VCBENCH_VM_FIRMWARE || true ;; seabios) export VCBENCH_
 [ -r "$K/vmlinux" ] || { echo "vm_boot: no guest kernel in $K; run scripts/fetch-kernel.sh" >&2; exit 3; }
 [ -x "$V" ] && [ -x "$W" ] || { echo "vm_boot: build first (make), or set VCB_BIN and VCB_WL" >&2; exit 3; }
 tmp=$(mktemp -d /tmp/vcb-vmboot.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+# A signal exits through the EXIT trap (sh runs it on exit, not on a fatal signal).
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # The initramfs as harness/env/image.c lays it out: /wl, /dev/console, the
 # virtio modules in /lib/vcb in load order.

@@ -16,6 +16,9 @@ top=$(pwd)
 CC=${CC:-cc}
 tmp=$(mktemp -d /tmp/vcb-layers.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
+# A signal exits through the EXIT trap (sh runs it on exit, not on a fatal signal).
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 order="common env run analysis report"
 # The layers a folder may use (itself included).

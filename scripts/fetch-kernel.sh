@@ -10,18 +10,23 @@
 #   kernel/vmlinuz   the bzImage as shipped (fallback boot path)
 #   kernel/modules/  the virtio modules the guest loads, plus modules.order
 #   kernel/version   the kernel release string
+#   kernel/outer/    for the outer guest of scripts/host-check.sh (a TCG guest
+#                    that runs vcbench inside, with KVM nested): the modules
+#                    it needs (virtio, 9p, overlay, ext4, kvm) and their
+#                    dependencies, as lib/modules/<release>/ with modules.dep
 set -eu
 
 cache=${VCBENCH_CACHE:-/var/cache/vcbench}
 dst=$cache/kernel
 # Bump when the cache layout changes so older caches are refetched.
-format=2
+format=3
 if [ -s "$dst/vmlinux" ] && [ -s "$dst/version" ] && [ -s "$dst/modules/modules.order" ] &&
+    [ -d "$dst/outer/lib/modules" ] &&
     [ "$(cat "$dst/format" 2>/dev/null)" = "$format" ]; then
     exit 0
 fi
 
-for t in apt-get apt-cache dpkg xz; do
+for t in apt-get apt-cache dpkg xz depmod; do
     command -v "$t" >/dev/null || { echo "fetch-kernel: '$t' not found; run scripts/setup.sh as root" >&2; exit 3; }
 done
 
@@ -33,7 +38,10 @@ fi
 [ -n "$pkg" ] || { echo "fetch-kernel: cannot resolve linux-image-amd64; check the apt sources" >&2; exit 3; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vcbench-kernel.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+# A signal exits through the EXIT trap (sh runs it on exit, not on a fatal signal).
+trap 'exit 130' INT
+trap 'exit 143' TERM
 chmod 755 "$tmp"    # apt-get download drops to the _apt user
 echo "fetch-kernel: downloading $pkg" >&2
 (cd "$tmp" && apt-get download -qq "$pkg" >/dev/null)
@@ -63,6 +71,26 @@ for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_p
     esac
     echo "$m.ko" >> "$tmp/out/modules/modules.order"
 done
+# The outer guest's modules: what it loads by name, and what those need
+# (depmod resolves it; busybox modprobe in the outer initramfs and kmod
+# after switch_root read the same modules.dep).
+outer_mods="virtio_pci virtio_blk virtio_console 9pnet_virtio 9p overlay ext4 crc32c_generic kvm_amd kvm_intel"
+release=$(basename "$moddir")
+depmod -b "$tmp/x" "$release"
+omod=$tmp/out/outer/lib/modules/$release
+mkdir -p "$omod"
+need=""
+for m in $outer_mods; do
+    line=$(grep -E "(^|/)$m\.ko:|(^|/)$(echo "$m" | tr _ -)\.ko:" "$moddir/modules.dep" | head -n 1)
+    [ -n "$line" ] || continue  # built in
+    need="$need ${line%%:*} ${line#*:}"
+done
+for f in $need; do
+    mkdir -p "$omod/$(dirname "$f")"
+    cp "$moddir/$f" "$omod/$f"
+done
+cp "$moddir/modules.builtin" "$moddir/modules.builtin.modinfo" "$moddir/modules.order" "$omod/"
+depmod -b "$tmp/out/outer" "$release"
 cp "$tmp/vmlinux" "$tmp/out/vmlinux"
 cp "$vmlinuz" "$tmp/out/vmlinuz"
 echo "$ver" > "$tmp/out/version"

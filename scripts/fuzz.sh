@@ -12,7 +12,10 @@ secs=$1
 shift
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=${VCB_FUZZ_BIN:-$top/build/fuzz}
-fail=0
+fail=0 scratch=/nonexistent
+trap 'rm -rf "$scratch" "$scratch.log"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 for name in "$@"; do
     scratch=$(mktemp -d /tmp/vcb-fuzz.XXXXXX)
     corpus=$top/tests/fuzz/corpus/$name

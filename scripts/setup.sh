@@ -6,11 +6,12 @@ set -eu
 
 # Build and test needs; runtime needs (libvirt, QEMU, cgroups, charts);
 # peers and references (runc, crun, fio, mbw) are optional but installed so
-# that `make run` and the fidelity scripts can compare against them.
+# that `make run` and the fidelity scripts can compare against them; kmod
+# and busybox-static make the outer guest of scripts/host-check.sh.
 PKGS="gcc make libc6-dev musl-tools pkg-config
 libvirt-dev libjson-c-dev libvirt-daemon-driver-qemu libvirt-daemon-system libvirt-clients
 qemu-system-x86 qemu-system-data libcgroup-dev cgroup-tools libhwloc-dev hwloc-nox
-gnuplot-nox libcmocka-dev cpio xz-utils iproute2 clang libclang-rt-14-dev
+gnuplot-nox libcmocka-dev cpio xz-utils iproute2 clang libclang-rt-14-dev kmod busybox-static
 runc crun fio mbw"
 
 missing=""

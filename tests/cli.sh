@@ -10,6 +10,9 @@ V=${VCB_BIN:-$top/build/vcbench}
 W=${VCB_WL:-$top/build/wl}
 tmp=$(mktemp -d /tmp/vcb-cli.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
+# A signal exits through the EXIT trap (sh runs it on exit, not on a fatal signal).
+trap 'exit 130' INT
+trap 'exit 143' TERM
 pass=0 fail=0 skip=0
 
 ok() { pass=$((pass + 1)); echo "[       OK ] $1"; }
@@ -173,6 +176,16 @@ else
     { [ $rc -eq 0 ] || [ $rc -eq 5 ]; } && grep -qE '^native +cpu +int_time .* same$' "$tmp/out" &&
         ok "ab: identical arms pass (exit $rc, int_time same)" ||
         ko "ab: identical arms pass" "exit $rc: $(grep -E 'int_time|REGRESSION' "$tmp/out") $(tail -2 "$tmp/err")"
+    # --rerun: 3 repetitions a side cannot decide, so every series is
+    # repeated twice more, and the verdict is taken on all five.
+    "$V" ab --envs native --workloads cpu --runs 3 --warmup 0 --set cpu.min-ms=0 --set cpu.int-bytes=4M \
+        --a label=a --b label=b --rerun 2 --out "$tmp/rr" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    n=$(awk -F, '$10 == "int_time" && $14 == "ok"' "$tmp/rr/raw.csv" 2>/dev/null | wc -l)
+    reps=$(awk -F, '$10 == "int_time" { print $8 }' "$tmp/rr/raw.csv" 2>/dev/null | sort -un | tr '\n' ' ')
+    { [ $rc -eq 0 ] || [ $rc -eq 5 ]; } && [ "$n" -eq 10 ] && [ "$reps" = "1 2 3 4 5 " ] &&
+        grep -q "more repetitions" "$tmp/err" && ok "ab --rerun: the undecided series again, 5 a side (exit $rc)" ||
+        ko "ab --rerun" "exit $rc, $n int_time rows, reps '$reps': $(tail -2 "$tmp/err")"
     left=$(nothing_left)
     [ -z "$left" ] && ok "nothing left after A/B runs" || ko "nothing left after A/B runs" "$left"
 

@@ -10,16 +10,35 @@ static void decide(void **st)
 {
     (void)st;
     char why[512];
-    assert_string_equal(accel_decide(1, 1, intel, why, sizeof why), "kvm");
-    assert_string_equal(accel_decide(1, 1, amd, why, sizeof why), "kvm");
-    assert_string_equal(accel_decide(0, 0, intel, why, sizeof why), "tcg");
+    assert_string_equal(accel_decide(1, 1, intel, "", why, sizeof why), "kvm");
+    assert_string_equal(accel_decide(1, 1, amd, NULL, why, sizeof why), "kvm");
+    assert_string_equal(accel_decide(0, 0, intel, "", why, sizeof why), "tcg");
     assert_non_null(strstr(why, "/dev/kvm"));
-    assert_string_equal(accel_decide(1, 0, intel, why, sizeof why), "tcg");
-    assert_string_equal(accel_decide(1, 1, pvm, why, sizeof why), "tcg");
+    assert_string_equal(accel_decide(1, 0, intel, "", why, sizeof why), "tcg");
+    assert_string_equal(accel_decide(1, 1, pvm, "KVM", why, sizeof why), "tcg");
     assert_non_null(strstr(why, "no vmx/svm"));
     assert_non_null(strstr(why, "PVM"));
-    assert_string_equal(accel_decide(1, 1, tricky, why, sizeof why), "tcg");
-    assert_string_equal(accel_decide(1, 1, NULL, why, sizeof why), "tcg");
+    assert_string_equal(accel_decide(1, 1, tricky, "", why, sizeof why), "tcg");
+    assert_string_equal(accel_decide(1, 1, NULL, "", why, sizeof why), "tcg");
+    /* KVM inside a guest says it is nested, and under what. */
+    assert_string_equal(accel_decide(1, 1, amd, "TCG", why, sizeof why), "kvm");
+    assert_non_null(strstr(why, "nested under TCG"));
+    assert_non_null(strstr(why, "not representative"));
+    assert_string_equal(accel_decide(1, 1, intel, "KVM", why, sizeof why), "kvm");
+    assert_non_null(strstr(why, "nested under KVM"));
+    assert_string_equal(accel_decide(1, 1, intel, "", why, sizeof why), "kvm");
+    assert_null(strstr(why, "nested"));
+}
+
+static void hypervisor_of_this_host(void **st)
+{
+    (void)st;
+    char hv[32] = "x";
+    accel_hypervisor(hv, sizeof hv);
+    /* Whatever this host is, the answer is printable and short. */
+    for (const char *p = hv; *p; p++)
+        assert_true(*p >= 0x20 && *p <= 0x7e);
+    assert_true(strlen(hv) <= 12);
 }
 
 static void probe_is_consistent(void **st)
@@ -33,6 +52,7 @@ static void probe_is_consistent(void **st)
 
 int main(void)
 {
-    const struct CMUnitTest t[] = { cmocka_unit_test(decide), cmocka_unit_test(probe_is_consistent) };
+    const struct CMUnitTest t[] = { cmocka_unit_test(decide), cmocka_unit_test(hypervisor_of_this_host),
+                                     cmocka_unit_test(probe_is_consistent) };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -214,6 +214,78 @@ static void conditions_and_allow(void **st)
     results_close(&y);
 }
 
+/* No verdict without evidence: medians of 0 give no ratio (inconclusive
+ * unless every value is the same); "same" needs the change's CI within
+ * the threshold; a spread of 0 by MAD still has an MDE; a workload whose
+ * every repetition failed on one side and that has no series anywhere is
+ * still reported (exit 4). */
+static void no_verdict_without_evidence(void **st)
+{
+    (void)st;
+    const double zeros[10] = { 0 }, some[10] = { 0, 0, 0, 0, 0, 0, 5, 7, 9, 11 };
+    struct spec z[] = { { "native", "cpu", "oom_killed", "lower", NULL, NULL, zeros, 10, 0 } };
+    struct spec zs[] = { { "native", "cpu", "oom_killed", "lower", NULL, NULL, some, 10, 0 } };
+    struct cmp_report r;
+    assert_int_equal(run_cmp(z, 1, zs, 1, &opts, &r), 0);
+    assert_int_equal(r.s[0].v, V_INCONCLUSIVE);
+    assert_int_equal(cmp_exit(&r), 5);
+    cmp_free(&r);
+    assert_int_equal(run_cmp(z, 1, z, 1, &opts, &r), 0);
+    assert_int_equal(r.s[0].v, V_SAME);
+    assert_int_equal(cmp_exit(&r), 0);
+    cmp_free(&r);
+    /* Most values equal (MAD 0), four of ten 30% higher in CURRENT: the
+     * median did not move, but nothing says "same" with that spread. */
+    const double flat[10] = { 100, 100, 100, 100, 100, 100, 100, 100, 100, 100 };
+    const double bumpy[10] = { 100, 100, 100, 100, 100, 100, 130, 130, 130, 130 };
+    struct spec f[] = { { "native", "startup", "ready_ms", "lower", NULL, NULL, flat, 10, 0 } };
+    struct spec b[] = { { "native", "startup", "ready_ms", "lower", NULL, NULL, bumpy, 10, 0 } };
+    assert_int_equal(run_cmp(f, 1, b, 1, &opts, &r), 0);
+    assert_int_not_equal(r.s[0].v, V_SAME);
+    assert_true(r.s[0].mde > 0);
+    cmp_free(&r);
+    /* A new workload that fails every time, in CURRENT only. */
+    double a[10];
+    struct spec base[] = { { "native", "cpu", "int_time", "lower", NULL, NULL, around(1.0, a), 10, 0 } };
+    struct spec cur[] = { { "native", "cpu", "int_time", "lower", NULL, NULL, a, 10, 0 },
+                          { "native", "disk", "randread_iops", "higher", NULL, NULL, a, 0, 4 } };
+    assert_int_equal(run_cmp(base, 1, cur, 2, &opts, &r), 0);
+    int found = 0;
+    for (int i = 0; i < r.n; i++)
+        found |= !strcmp(r.s[i].workload, "disk") && !strcmp(r.s[i].metric, "run") && r.s[i].v == V_NEW &&
+                 (r.s[i].cond & COND_FAILED) && strstr(r.s[i].note, "4 in CURRENT");
+    assert_true(found);
+    assert_int_equal(cmp_exit(&r), 4);
+    cmp_free(&r);
+}
+
+/* JUnit counts what it writes: an allowed missing series is skipped, not a
+ * failure; a regression with a condition is one failure. */
+static void junit_counts_match(void **st)
+{
+    (void)st;
+    double a[10], c[10];
+    struct spec base[] = { { "native", "cpu", "int_time", "lower", NULL, NULL, around(1.0, a), 10, 0 },
+                           { "vm", "cpu", "int_time", "lower", NULL, NULL, a, 10, 0 } };
+    struct spec cur[] = { { "native", "cpu", "int_time", "lower", "p=2", NULL, around(1.2, c), 10, 0 } };
+    struct cmp_opts o = opts;
+    o.allow = ALLOW_MISSING;
+    struct cmp_report r;
+    assert_int_equal(run_cmp(base, 2, cur, 1, &o, &r), 0);
+    char *x = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&x, &len);
+    assert_int_equal(cmp_write_junit(f, &r), 0);
+    fclose(f);
+    assert_non_null(strstr(x, "failures=\"1\" skipped=\"1\""));
+    int n = 0;
+    for (const char *p = x; (p = strstr(p, "<failure")); p++)
+        n++;
+    assert_int_equal(n, 1);
+    free(x);
+    cmp_free(&r);
+}
+
 static void rules_and_allow_words(void **st)
 {
     (void)st;
@@ -247,6 +319,22 @@ static void rules_and_allow_words(void **st)
     fclose(f);
     assert_int_equal(cmp_rules_load(path, &rules, &e), -1);
     assert_non_null(strstr(e.msg, "line 1"));
+    /* The percent sign is required, and the range is 0-1000%. */
+    static const char *const bad[] = { "* 0.05\n", "* 2000%\n", "* -1%\n", "*/a/b 5% extra\n" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        f = fopen(path, "w");
+        fprintf(f, "# ok\n%s", bad[i]);
+        fclose(f);
+        assert_int_equal(cmp_rules_load(path, &rules, &e), -1);
+        assert_non_null(strstr(e.msg, "line 2"));
+    }
+    f = fopen(path, "w");
+    for (int i = 0; i < 200; i++)
+        fputc('x', f);
+    fputs(" 5%\n", f);
+    fclose(f);
+    assert_int_equal(cmp_rules_load(path, &rules, &e), -1);
+    assert_non_null(strstr(e.msg, "pattern is longer"));
     unlink(path);
     unsigned allow = 0;
     assert_int_equal(cmp_allow_parse("host,params", &allow, &e), 0);
@@ -334,6 +422,7 @@ int main(void)
         cmocka_unit_test(regression_same_improvement), cmocka_unit_test(too_few_or_too_noisy_is_inconclusive),
         cmocka_unit_test(conditions_and_allow), cmocka_unit_test(rules_and_allow_words),
         cmocka_unit_test(arms_of_one_run), cmocka_unit_test(json_and_junit_golden),
+        cmocka_unit_test(no_verdict_without_evidence), cmocka_unit_test(junit_counts_match),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

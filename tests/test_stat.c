@@ -134,6 +134,9 @@ static void mann_whitney_against_scipy(void **st)
     assert_near(u, 0, 0);
     const double g[] = { 3.1, 2.9, 3.3, 3.0, 3.2, 2.8, 3.4, 3.05, 3.15, 2.95 };
     const double h[] = { 3.31, 3.25, 3.5, 3.41, 3.45, 3.35, 3.6, 3.21, 3.55, 3.38 };
+    /* scipy.stats.mannwhitneyu(h, g, method='exact'); scipy's 'auto' would
+     * take the normal approximation above 8 values (0.001315), this code
+     * stays exact up to 30. */
     assert_near(stat_mwu(h, 10, g, 10, &u), 0.0004871289701011063, 1e-12);
     assert_near(u, 93, 0);
     /* Ties: the normal approximation with tie and continuity correction. */
@@ -164,6 +167,16 @@ static void adjustments(void **st)
     stat_adjust_holm(p, 6, a);
     for (int i = 0; i < 6; i++)
         assert_near(a[i], holm[i], 1e-12);
+    /* A p-value that could not be computed counts as 1, never as evidence. */
+    const double q[] = { 0.001, NAN, 0.002 };
+    stat_adjust_holm(q, 3, a);
+    assert_near(a[1], 1, 0);
+    assert_near(a[0], 0.003, 1e-12);
+    stat_adjust_bh(q, 3, a);
+    assert_near(a[1], 1, 0);
+    const double withnan[] = { 1, NAN, 2 }, other[] = { 3, 4 };
+    double u;
+    assert_true(isnan(stat_mwu(withnan, 3, other, 2, &u)));
 }
 
 /* norm.ppf from scipy; the minimum detectable effect from its formula. */
@@ -180,6 +193,10 @@ static void normal_quantile_and_mde(void **st)
     a.n = 40;
     b.n = 40;
     assert_near(stat_mde(&a, &b, 0.05, 0.8), want / 2, 1e-12);     /* 4x the runs: half the MDE */
+    /* MAD 0 (most values equal): the SD stands in, the MDE is not 0. */
+    struct stat_desc c = { .n = 10, .median = 100, .mad = 0, .sd = 2 }, d = c;
+    double want0 = (1.959963984540054 + 0.8416212335729143) * sqrt(2.0) * 1.2533 * 2 / sqrt(10.0) / 100;
+    assert_near(stat_mde(&c, &d, 0.05, 0.8), want0, 1e-12);
 }
 
 int main(void)

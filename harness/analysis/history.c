@@ -191,14 +191,20 @@ int history_build(char *const *dirs, int ndirs, double alpha, struct history *h,
     struct results *runs = calloc((size_t)(ndirs > 0 ? ndirs : 1), sizeof *runs);
     if (!runs)
         return vb_errf(e, VB_EFAIL, "out of memory");
+    /* A run that cannot be read is left out and counted (one broken run
+     * in a year of CI history must not hide the rest). */
     int n = 0, rc = 0;
-    for (; n < ndirs; n++)
-        if (results_open_flags(dirs[n], SUMM_NO_COST, &runs[n], e) < 0) {
-            rc = -1;
-            break;
+    for (int i = 0; i < ndirs; i++) {
+        struct vb_err oe = { 0 };
+        if (results_open_flags(dirs[i], SUMM_NO_COST, &runs[n], &oe) == 0) {
+            n++;
+        } else if (h->skipped++ == 0) {
+            snprintf(h->skip_why, sizeof h->skip_why, "%s", oe.msg);
         }
-    if (rc == 0 && n < 2)
-        rc = vb_errf(e, VB_EUSAGE, "history needs two runs or more");
+    }
+    if (n < 2)
+        rc = vb_errf(e, VB_EUSAGE, "history needs two readable runs or more (%d given, %d readable%s%s)", ndirs, n,
+                     h->skipped ? "; " : "", h->skip_why);
     if (rc == 0) {
         qsort(runs, (size_t)n, sizeof *runs, run_cmp);
         h->nrun = n;

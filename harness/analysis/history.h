@@ -34,6 +34,8 @@ struct history {
     int nrun;
     char (*run_id)[64], (*commit)[48], (*dir)[256];
     char host[72], accel[8];   /* of the newest run; "" when the runs differ in it */
+    int skipped;               /* runs that could not be read, left out */
+    char skip_why[300];        /* the first one's reason */
     struct hist_series *s;
     int n;
 };

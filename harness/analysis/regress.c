@@ -42,13 +42,14 @@ static double threshold_of(const struct cmp_opts *o, const char *env, const char
  * (every value of one sample beyond every value of the other). */
 static double min_p(int na, int nb)
 {
-    double lc = lgamma(na + nb + 1.0) - lgamma(na + 1.0) - lgamma(nb + 1.0);
+    int sg;
+    double lc = lgamma_r(na + nb + 1.0, &sg) - lgamma_r(na + 1.0, &sg) - lgamma_r(nb + 1.0, &sg);
     return fmin(1, 2 * exp(-lc));
 }
 
 /* Compare one series: cur against base (both may be NULL: one side only). */
 static void series_compare(const struct summ_group *gb, const struct summ_group *gc, const struct summ_fail *fails,
-                           const struct cmp_opts *o, unsigned allow, struct cmp_series *x, int index)
+                           const struct cmp_opts *o, unsigned allow, struct cmp_series *x)
 {
     const struct summ_group *g = gc ? gc : gb;
     memset(x, 0, sizeof *x);
@@ -97,20 +98,31 @@ static void series_compare(const struct summ_group *gb, const struct summ_group 
                  gb->failed, gc->failed, gb->mismatch, gc->mismatch);
     if (gb->nv == 0 || gc->nv == 0) {
         x->v = V_INCONCLUSIVE;
+        x->decided = 1;
         snprintf(x->note + strlen(x->note), sizeof x->note - strlen(x->note), "%sno ok values on one side",
                  x->note[0] ? "; " : "");
         return;
     }
     int higher = !strcmp(g->dir, "higher");
-    stat_cost(gc->v, gc->nv, gb->v, gb->nv, higher, 0x9e3779b9u + (uint64_t)index, &x->change, &x->lo, &x->hi);
+    /* Seeded by the series' name: its CI does not move when others come or go. */
+    uint64_t seed = 0x9e3779b9u;
+    for (const char *k[3] = { x->env, x->workload, x->metric }, **q = k; q < k + 3; q++)
+        for (const char *c = *q; *c; c++)
+            seed = (seed ^ (unsigned char)*c) * 1099511628211ull;
+    stat_cost(gc->v, gc->nv, gb->v, gb->nv, higher, seed, &x->change, &x->lo, &x->hi);
     double u;
     x->p = stat_mwu(gc->v, gc->nv, gb->v, gb->nv, &u);
     x->mde = stat_mde(&gb->d, &gc->d, o->alpha, o->power);
-    if (!isfinite(x->change) && x->base != x->cur) {
-        /* A median of 0 (a count that is usually zero): no ratio. */
-        x->v = V_INCONCLUSIVE;
-        snprintf(x->note + strlen(x->note), sizeof x->note - strlen(x->note), "%sno ratio of medians %g and %g",
-                 x->note[0] ? "; " : "", x->base, x->cur);
+    if (!isfinite(x->change)) {
+        /* A median of 0 (a count that is usually zero): no ratio. Only
+         * values identical on both sides are the same without one. */
+        int same = gb->d.min == gb->d.max && gc->d.min == gc->d.max && gb->d.min == gc->d.min;
+        x->v = same ? V_SAME : V_INCONCLUSIVE;
+        x->p = same ? 1 : x->p;
+        if (!same)
+            snprintf(x->note + strlen(x->note), sizeof x->note - strlen(x->note), "%sno ratio of medians %g and %g",
+                     x->note[0] ? "; " : "", x->base, x->cur);
+        x->decided = 1;
     }
 }
 
@@ -127,15 +139,20 @@ static void verdicts(struct cmp_report *r, const struct cmp_opts *o)
         return;
     }
     for (int i = 0; i < r->n; i++)
-        if (r->s[i].v == V_SAME && isfinite(r->s[i].change)) {
+        if (r->s[i].v == V_SAME && !r->s[i].decided) {
             p[m] = r->s[i].p;
             idx[m++] = i;
         }
     stat_adjust_bh(p, m, adj);
+    /* The MDE at the level a lone change must reach after the adjustment
+     * (alpha / m): what the gate can find, not what one test could. */
+    double za = stat_norm_quantile(1 - o->alpha / 2) + stat_norm_quantile(o->power);
+    double zm = stat_norm_quantile(1 - o->alpha / (2.0 * (m > 0 ? m : 1))) + stat_norm_quantile(o->power);
     for (int k = 0; k < m; k++) {
         struct cmp_series *x = &r->s[idx[k]];
         double t = x->threshold;
         x->p_adj = adj[k];
+        x->mde *= zm / za;
         int sig = x->p_adj <= o->alpha;
         if (sig && x->change > 1 + t)
             x->v = V_REGRESSION;
@@ -153,6 +170,12 @@ static void verdicts(struct cmp_report *r, const struct cmp_opts *o)
             x->v = V_INCONCLUSIVE;
             snprintf(x->note + strlen(x->note), sizeof x->note - strlen(x->note), "%stoo noisy to show %.1f%% "
                      "(resolves %.1f%%)", x->note[0] ? "; " : "", t * 100, x->mde * 100);
+        } else if (!(x->lo >= 1 / (1 + t) && x->hi <= 1 + t)) {
+            /* "Same" is a claim too: the change's CI must lie within the
+             * threshold both ways. */
+            x->v = V_INCONCLUSIVE;
+            snprintf(x->note + strlen(x->note), sizeof x->note - strlen(x->note), "%sthe change's CI reaches "
+                     "beyond +-%.1f%%", x->note[0] ? "; " : "", t * 100);
         } else {
             x->v = V_SAME;
         }
@@ -195,6 +218,68 @@ static const struct summ_fail *fails_of(const struct summary *s, const struct su
     return summary_fails(s, label, g->workload);
 }
 
+/* Does s have a series of env (its first elen bytes, no arm) and workload
+ * in arm? */
+static int has_series(const struct summary *s, const char *env, size_t elen, const char *workload, const char *arm)
+{
+    for (int i = 0; i < s->n; i++) {
+        const struct summ_group *g = &s->g[i];
+        if (!strcmp(g->arm, arm) && strcspn(g->env, "@") == elen && !strncmp(g->env, env, elen) &&
+            !strcmp(g->workload, workload))
+            return 1;
+    }
+    return 0;
+}
+
+/* The failures of env (first elen bytes) and workload in arm of s, or NULL. */
+static const struct summ_fail *fail_find(const struct summary *s, const char *env, size_t elen, const char *workload,
+                                         const char *arm)
+{
+    char label[64];
+    snprintf(label, sizeof label, "%.*s%s%s", (int)elen, env, *arm ? "@" : "", arm);
+    return summary_fails(s, label, workload);
+}
+
+/* An env and workload whose every repetition failed - on one side (a new
+ * workload that never works, one that broke) or on both - has no series:
+ * one entry (metric "run") says so, so it cannot vanish from the verdict. */
+static int fails_only(const struct summary *sb, const char *ab, const struct summary *sc, const char *ac,
+                      const struct cmp_opts *o, struct cmp_report *r, int *cap, struct vb_err *e)
+{
+    for (int side = 0; side < 2; side++) {
+        const struct summary *s = side ? sb : sc;
+        const char *arm = side ? ab : ac;
+        for (int i = 0; i < s->nfails; i++) {
+            const struct summ_fail *f = &s->fails[i];
+            const char *at = strchr(f->env, '@');
+            size_t elen = at ? (size_t)(at - f->env) : strlen(f->env);
+            if (strcmp(at ? at + 1 : "", arm) != 0 || has_series(sb, f->env, elen, f->workload, ab) ||
+                has_series(sc, f->env, elen, f->workload, ac))
+                continue;
+            const struct summ_fail *fb = fail_find(sb, f->env, elen, f->workload, ab);
+            const struct summ_fail *fc = fail_find(sc, f->env, elen, f->workload, ac);
+            if (side == 1 && fc)
+                continue;      /* reported with CURRENT's */
+            if (report_grow(r, cap) < 0)
+                return vb_errf(e, VB_EFAIL, "out of memory");
+            struct cmp_series *x = &r->s[r->n++];
+            memset(x, 0, sizeof *x);
+            snprintf(x->env, sizeof x->env, "%.*s", (int)elen, f->env);
+            snprintf(x->workload, sizeof x->workload, "%s", f->workload);
+            snprintf(x->metric, sizeof x->metric, "run");
+            x->threshold = threshold_of(o, x->env, x->workload, x->metric);
+            x->p = x->p_adj = 1;
+            x->change = x->lo = x->hi = x->mde = x->base = x->cur = NAN;
+            x->v = fb && fc ? V_INCONCLUSIVE : fc ? V_NEW : V_MISSING;
+            x->cond = COND_FAILED & ~o->allow;
+            x->decided = 1;
+            snprintf(x->note, sizeof x->note, "every repetition failed: %d in BASE, %d in CURRENT, no value to "
+                     "compare", fb ? fb->failed : 0, fc ? fc->failed : 0);
+        }
+    }
+    return 0;
+}
+
 /* Every series of base (arm ab) and cur (arm ac), each once. */
 static int compare_all(const struct summary *sb, const char *ab, const struct summary *sc, const char *ac,
                        const struct cmp_opts *o, struct cmp_report *r, struct vb_err *e)
@@ -207,7 +292,7 @@ static int compare_all(const struct summary *sb, const char *ab, const struct su
         if (report_grow(r, &cap) < 0)
             return vb_errf(e, VB_EFAIL, "out of memory");
         const struct summ_group *gb = match(sb, gc, ab);
-        series_compare(gb, gc, gb ? NULL : fails_of(sb, gc, ab), o, o->allow, &r->s[r->n], r->n);
+        series_compare(gb, gc, gb ? NULL : fails_of(sb, gc, ab), o, o->allow, &r->s[r->n]);
         r->n++;
     }
     for (int i = 0; i < sb->n; i++) {
@@ -216,9 +301,11 @@ static int compare_all(const struct summary *sb, const char *ab, const struct su
             continue;
         if (report_grow(r, &cap) < 0)
             return vb_errf(e, VB_EFAIL, "out of memory");
-        series_compare(gb, NULL, fails_of(sc, gb, ac), o, o->allow, &r->s[r->n], r->n);
+        series_compare(gb, NULL, fails_of(sc, gb, ac), o, o->allow, &r->s[r->n]);
         r->n++;
     }
+    if (fails_only(sb, ab, sc, ac, o, r, &cap, e) < 0)
+        return -1;
     verdicts(r, o);
     for (int i = 0; i < r->n; i++) {
         const struct cmp_series *x = &r->s[i];
@@ -227,6 +314,7 @@ static int compare_all(const struct summary *sb, const char *ab, const struct su
     }
     r->alpha = o->alpha;
     r->threshold = o->threshold;
+    r->allow = o->allow;
     if (r->n == r->count[V_MISSING] + r->count[V_NEW] + r->count[V_IGNORED])
         return vb_errf(e, VB_EUSAGE, "the two sides have no (env, workload, metric) in common");
     return 0;
@@ -241,10 +329,19 @@ static void host_compare(const struct results *b, const struct results *c, struc
     if (strcmp((x), (y)) != 0)                                                                   \
         snprintf(d + strlen(d), n - strlen(d), "%s%s '%s' vs '%s'", *d ? "; " : "", name, x, y);
     DIFF("accelerator", b->summ.accel, c->summ.accel);
+    DIFF("host name", b->summ.host, c->summ.host);
     if (b->has_meta && c->has_meta) {
         DIFF("CPU", b->meta.cpu_model, c->meta.cpu_model);
         DIFF("host kernel", b->meta.host_kernel, c->meta.host_kernel);
         DIFF("cgroups", b->meta.cgroup, c->meta.cgroup);
+        if (b->meta.host_mem_mib != c->meta.host_mem_mib)
+            snprintf(d + strlen(d), n - strlen(d), "%smemory %lu vs %lu MiB", *d ? "; " : "", b->meta.host_mem_mib,
+                     c->meta.host_mem_mib);
+    } else if (b->has_meta != c->has_meta) {
+        /* One side's host cannot be told: not a pass. (With neither
+         * run.json, two raw.csv files, the rows' host name decides.) */
+        snprintf(d + strlen(d), n - strlen(d), "%sno usable run.json in %s: CPU, kernel and cgroups unknown",
+                 *d ? "; " : "", !b->has_meta ? b->dir : c->dir);
     }
 #undef DIFF
     r->host_blocks = *d && !(allow & ALLOW_HOST);
@@ -294,6 +391,9 @@ int cmp_arms(const struct results *res, const char *a, const char *b, const stru
     }
     a = a ? a : fa;
     b = b ? b : fb;
+    if (!strcmp(a, b))
+        return vb_errf(e, VB_EUSAGE, "arm '%s' against itself compares nothing: give two arms, e.g. --arms %s,%s", a,
+                       fa, fb);
     snprintf(r->base_name, sizeof r->base_name, "%s arm %s", res->dir, a);
     snprintf(r->cur_name, sizeof r->cur_name, "%s arm %s", res->dir, b);
     /* The arms differ on purpose in what the user set for them: parameters
@@ -439,12 +539,27 @@ static void xml(FILE *f, const char *s)
     }
 }
 
+/* How a series shows in JUnit: 2 a failure (a regression, or what makes
+ * the gate exit 4), 1 skipped (inconclusive, ignored), 0 passed. */
+static int junit_kind(const struct cmp_series *x, unsigned allow)
+{
+    int missing = (x->v == V_MISSING || x->v == V_NEW) && !(allow & ALLOW_MISSING);
+    if (x->v == V_REGRESSION || x->cond || missing)
+        return 2;
+    return x->v == V_INCONCLUSIVE || x->v == V_IGNORED || x->v == V_MISSING || x->v == V_NEW;
+}
+
 int cmp_write_junit(FILE *f, const struct cmp_report *r)
 {
-    int fails = r->count[V_REGRESSION] + r->conditions + r->host_blocks;
+    int fails = r->host_blocks ? 1 : 0, skipped = 0;
+    for (int i = 0; i < r->n; i++) {
+        int k = junit_kind(&r->s[i], r->allow);
+        fails += k == 2;
+        skipped += k == 1;
+    }
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
                "  <testsuite name=\"vcbench compare\" tests=\"%d\" failures=\"%d\" skipped=\"%d\">\n",
-            r->n + (r->host_blocks ? 1 : 0), fails, r->count[V_INCONCLUSIVE] + r->count[V_IGNORED]);
+            r->n + (r->host_blocks ? 1 : 0), fails, skipped);
     if (r->host_blocks) {
         fputs("    <testcase classname=\"host\" name=\"fingerprint\">\n      <failure message=\"", f);
         xml(f, r->host_diff);
@@ -467,12 +582,12 @@ int cmp_write_junit(FILE *f, const struct cmp_report *r)
         fputs("\" name=\"", f);
         xml(f, x->metric);
         fputs("\">", f);
-        int missing = (x->v == V_MISSING || x->v == V_NEW);
-        if (x->v == V_REGRESSION || x->cond || missing) {
+        int kind = junit_kind(x, r->allow);
+        if (kind == 2) {
             fputs("\n      <failure message=\"", f);
             xml(f, msg);
             fputs("\"/>\n    ", f);
-        } else if (x->v == V_INCONCLUSIVE || x->v == V_IGNORED) {
+        } else if (kind == 1) {
             fputs("\n      <skipped message=\"", f);
             xml(f, msg);
             fputs("\"/>\n    ", f);
@@ -493,6 +608,10 @@ int cmp_rules_load(const char *path, struct cmp_rules *rules, struct vb_err *e)
     int lineno = 0, rc = 0;
     while (rc == 0 && fgets(line, sizeof line, f)) {
         lineno++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            rc = vb_errf(e, VB_EUSAGE, "%s: line %d is longer than %zu characters", path, lineno, sizeof line - 2);
+            break;
+        }
         line[strcspn(line, "#\n")] = '\0';
         char pat[256], val[64], extra[8];
         int k = sscanf(line, "%255s %63s %7s", pat, val, extra);
@@ -501,15 +620,25 @@ int cmp_rules_load(const char *path, struct cmp_rules *rules, struct vb_err *e)
         double t = -1;
         char *end = NULL;
         if (k == 2 && strcmp(val, "ignore") != 0) {
-            t = strtod(val, &end) / 100;
-            if (end == val || (*end && strcmp(end, "%") != 0) || !(t >= 0 && t < 100))
+            /* The percent sign is required: "0.05" might mean 5% or 0.05%. */
+            double pctv = strtod(val, &end);
+            t = pctv / 100;
+            if (end == val || strcmp(end, "%") != 0 || !(pctv >= 0 && pctv <= 1000))
                 k = 0;
         }
-        struct cmp_rule *nr = k == 2 && strlen(pat) < sizeof nr->pattern
-                                  ? realloc(rules->r, (size_t)(rules->n + 1) * sizeof *nr) : NULL;
+        if (k == 2 && strlen(pat) >= sizeof rules->r->pattern) {
+            rc = vb_errf(e, VB_EUSAGE, "%s: line %d: the pattern is longer than %zu characters", path, lineno,
+                         sizeof rules->r->pattern - 1);
+            break;
+        }
+        if (k != 2) {
+            rc = vb_errf(e, VB_EUSAGE, "%s: line %d: expected 'PATTERN PCT%%' (0-1000%%) or 'PATTERN ignore', "
+                         "e.g. '*/startup/* 10%%' or 'lat_* ignore'", path, lineno);
+            break;
+        }
+        struct cmp_rule *nr = realloc(rules->r, (size_t)(rules->n + 1) * sizeof *nr);
         if (!nr) {
-            rc = vb_errf(e, VB_EUSAGE, "%s: line %d: expected 'PATTERN THRESHOLD%%' or 'PATTERN ignore', e.g. "
-                         "'*/startup/* 10%%' or 'lat_* ignore'", path, lineno);
+            rc = vb_errf(e, VB_EFAIL, "out of memory");
             break;
         }
         rules->r = nr;

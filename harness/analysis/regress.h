@@ -70,10 +70,12 @@ struct cmp_series {
     double threshold;
     enum verdict v;
     unsigned cond;             /* enum cmp_cond */
+    int decided;               /* the verdict is final before the test (no ratio, no values) */
     char note[200];
 };
 
 struct cmp_report {
+    unsigned allow;            /* what the user accepted (enum cmp_allow) */
     struct cmp_series *s;
     int n;
     int count[V_COUNT];

@@ -67,7 +67,10 @@ double stat_median(double *v, int n)
 /* log of C(n, k) / 2^n. */
 static double log_binom_half(int n, int k)
 {
-    return lgamma(n + 1.0) - lgamma(k + 1.0) - lgamma(n - k + 1.0) - n * log(2.0);
+    /* lgamma_r: plain lgamma writes the global signgam, and the summary
+     * calls this from several threads. */
+    int sg;
+    return lgamma_r(n + 1.0, &sg) - lgamma_r(k + 1.0, &sg) - lgamma_r(n - k + 1.0, &sg) - n * log(2.0);
 }
 
 void stat_median_ci(const double *sorted, int n, double level, double *lo, double *hi, double *achieved)
@@ -301,6 +304,14 @@ double stat_mwu(const double *a, int na, const double *b, int nb, double *u)
     *u = 0;
     if (na < 1 || nb < 1)
         return 1;
+    /* A NaN compares with nothing: the tie scan below would not end.
+     * (raw.csv refuses non-finite values; this guards every other caller.) */
+    for (int i = 0; i < na; i++)
+        if (isnan(a[i]))
+            return NAN;
+    for (int i = 0; i < nb; i++)
+        if (isnan(b[i]))
+            return NAN;
     int n = na + nb;
     struct ranked *r = malloc((size_t)n * sizeof *r);
     if (!r)
@@ -324,7 +335,7 @@ double stat_mwu(const double *a, int na, const double *b, int nb, double *u)
         i = j;
     }
     free(r);
-    *u = ra - na * (na + 1) / 2.0;
+    *u = ra - (double)na * (na + 1) / 2.0;
     if (ties == 0 && na <= 30 && nb <= 30)
         return mwu_exact(na, nb, *u);
     double mu = na * (double)nb / 2;
@@ -354,8 +365,9 @@ static struct pi *sorted_p(const double *p, int n)
     struct pi *s = malloc((size_t)(n > 0 ? n : 1) * sizeof *s);
     if (!s)
         return NULL;
+    /* A p-value that could not be computed (NaN) is no evidence: 1. */
     for (int i = 0; i < n; i++)
-        s[i] = (struct pi){ p[i], i };
+        s[i] = (struct pi){ isnan(p[i]) ? 1 : p[i], i };
     qsort(s, (size_t)n, sizeof *s, picmp);
     return s;
 }
@@ -440,9 +452,11 @@ double stat_mde(const struct stat_desc *a, const struct stat_desc *b, double alp
 {
     if (a->n < 1 || b->n < 1 || a->median == 0)
         return INFINITY;
-    /* Standard error of each median from its robust spread; a sample of
-     * identical values has none, which is no reason to trust one run. */
-    double sa = 1.2533 * 1.4826 * a->mad / sqrt(a->n), sb = 1.2533 * 1.4826 * b->mad / sqrt(b->n);
+    /* Standard error of each median from its robust spread (1.4826 MAD);
+     * when more than half the values are equal (quantised timers, counts)
+     * the MAD is 0, which says nothing about the rest: then the SD. */
+    double ra = a->mad > 0 ? 1.4826 * a->mad : a->sd, rb = b->mad > 0 ? 1.4826 * b->mad : b->sd;
+    double sa = 1.2533 * ra / sqrt(a->n), sb = 1.2533 * rb / sqrt(b->n);
     double z = stat_norm_quantile(1 - alpha / 2) + stat_norm_quantile(power);
     return z * sqrt(sa * sa + sb * sb) / fabs(a->median);
 }

@@ -42,6 +42,8 @@ int raw_open(struct raw *r, const char *path, const struct raw_run *run, struct 
 
 int raw_write(struct raw *r, const struct raw_row *row, struct vb_err *e)
 {
+    if (!r->f)
+        return vb_errf(e, VB_EFAIL, "raw.csv is closed: no row can be added");
     if (!raw_name_ok(row->env, 32, 0) || !raw_name_ok(row->workload, 32, 0) || !raw_name_ok(row->metric, 48, 0) ||
         !raw_name_ok(row->status, 16, 0) || (*row->unit && !raw_name_ok(row->unit, 16, 1)))
         return vb_errf(e, VB_EFAIL, "refusing to write a row named %s/%s/%s (unit '%s', status '%s') that raw.csv "

@@ -1,5 +1,6 @@
 #include "env/accel.h"
 
+#include <cpuid.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <stdio.h>
@@ -31,7 +32,8 @@ static int has_flag(const char *cpuinfo, const char *w)
     return 0;
 }
 
-const char *accel_decide(int dev_ok, int create_ok, const char *cpuinfo, char *why, unsigned n)
+const char *accel_decide(int dev_ok, int create_ok, const char *cpuinfo, const char *hypervisor, char *why,
+                         unsigned n)
 {
     int hw = cpuinfo && (has_flag(cpuinfo, "vmx") || has_flag(cpuinfo, "svm"));
     if (!dev_ok) {
@@ -48,7 +50,16 @@ const char *accel_decide(int dev_ok, int create_ok, const char *cpuinfo, char *w
                          "software emulation; --accel kvm forces KVM");
         return "tcg";
     }
-    snprintf(why, n, "/dev/kvm works and the CPU has hardware virtualization");
+    if (hypervisor && !strcmp(hypervisor, "TCG"))
+        snprintf(why, n, "/dev/kvm works and the CPU has hardware virtualization, but this host is itself a TCG "
+                         "guest: KVM nested under TCG - right for testing the KVM path, not representative of "
+                         "KVM's speed");
+    else if (hypervisor && *hypervisor)
+        snprintf(why, n, "/dev/kvm works and the CPU has hardware virtualization; this host is itself a guest of "
+                         "%s: KVM nested under %s, guests pay for two levels of virtualization", hypervisor,
+                 hypervisor);
+    else
+        snprintf(why, n, "/dev/kvm works and the CPU has hardware virtualization");
     return "kvm";
 }
 
@@ -81,6 +92,35 @@ static char *read_cpuinfo(void)
     return s;
 }
 
+void accel_hypervisor(char *out, unsigned n)
+{
+    snprintf(out, n, "%s", "");
+    unsigned a, b, c, d;
+    /* CPUID.1:ECX bit 31: running under a hypervisor. */
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 31)))
+        return;
+    __cpuid(0x40000000, a, b, c, d);
+    char sig[13];
+    memcpy(sig, &b, 4);
+    memcpy(sig + 4, &c, 4);
+    memcpy(sig + 8, &d, 4);
+    sig[12] = '\0';
+    static const struct { const char *sig, *name; } known[] = {
+        { "TCGTCGTCGTCG", "TCG" }, { "KVMKVMKVM", "KVM" }, { "Microsoft Hv", "Hyper-V" },
+        { "VMwareVMware", "VMware" }, { "XenVMMXenVMM", "Xen" }, { "VBoxVBoxVBox", "VirtualBox" },
+    };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (!strcmp(sig, known[i].sig)) {
+            snprintf(out, n, "%s", known[i].name);
+            return;
+        }
+    /* Unknown: its signature, printable characters only. */
+    for (int i = 0; i < 12; i++)
+        if (sig[i] && (sig[i] < 0x20 || sig[i] > 0x7e))
+            sig[i] = '?';
+    snprintf(out, n, "%s", *sig ? sig : "unknown");
+}
+
 const char *accel_probe(char *why, unsigned n)
 {
     int dev_ok = 0, create_ok = 0;
@@ -94,8 +134,9 @@ const char *accel_probe(char *why, unsigned n)
         }
         close(fd);
     }
-    char *ci = read_cpuinfo();
-    const char *a = accel_decide(dev_ok, create_ok, ci, why, n);
+    char *ci = read_cpuinfo(), hv[32];
+    accel_hypervisor(hv, sizeof hv);
+    const char *a = accel_decide(dev_ok, create_ok, ci, hv, why, n);
     free(ci);
     return a;
 }

@@ -3,9 +3,17 @@
 #define VB_ACCEL_H
 
 /* Decide from the facts (pure, for tests): kvm only when /dev/kvm opened
- * and KVM_CREATE_VM worked and the CPU flags show vmx or svm. Writes the
- * reason into why and returns "kvm" or "tcg". */
-const char *accel_decide(int dev_ok, int create_ok, const char *cpuinfo, char *why, unsigned n);
+ * and KVM_CREATE_VM worked and the CPU flags show vmx or svm. hypervisor
+ * is what this host itself runs under ("" or NULL on bare metal; see
+ * accel_hypervisor): a KVM that is nested says so, since its speed is not
+ * KVM's. Writes the reason into why and returns "kvm" or "tcg". */
+const char *accel_decide(int dev_ok, int create_ok, const char *cpuinfo, const char *hypervisor, char *why,
+                         unsigned n);
+
+/* The hypervisor this host runs under, from CPUID leaf 0x40000000 when the
+ * CPU flags say there is one: "TCG", "KVM", "Hyper-V", "VMware", "Xen",
+ * "VirtualBox", or the raw signature; "" on bare metal. */
+void accel_hypervisor(char *out, unsigned n);
 
 /* Probe this host (opens /dev/kvm, reads /proc/cpuinfo). */
 const char *accel_probe(char *why, unsigned n);

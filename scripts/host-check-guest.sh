@@ -1,0 +1,143 @@
+#!/bin/sh
+# Runs as PID 1 of the outer guest of scripts/host-check.sh, on the host's
+# root file system (read-only, under a tmpfs overlay). Mounts what a booted
+# system has, lays cgroups out as the shape says, then checks vcbench as a
+# user on that shape would run it: doctor, the integration tests, a short
+# run of every environment. Everything it finds goes to /vcb-out (a host
+# directory): log, summary.txt, status ("ok" or the failed steps), the run.
+# It always ends by powering the guest off.
+set -u
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+out=/vcb-out
+shape="" cg=v2 top=""
+
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs -o mode=755 tmpfs /run
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+for a in $(cat /proc/cmdline); do
+    case $a in
+    vcb.shape=*) shape=${a#vcb.shape=} ;; vcb.cgroup=*) cg=${a#vcb.cgroup=} ;; vcb.top=*) top=${a#vcb.top=} ;;
+    esac
+done
+hostname "vcb-$shape"
+ip link set lo up 2>/dev/null
+
+# cgroups as the shape's hosts have them.
+if [ "$cg" = v2 ]; then
+    # Pure v2: cgroup2 alone, as systemd's unified layout leaves it.
+    mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup
+else
+    # v1 hybrid, as this host: v1 controllers, cgroup2 at unified/.
+    mount -t tmpfs -o mode=755 tmpfs /sys/fs/cgroup
+    for c in cpu cpuacct cpuset memory devices freezer blkio pids; do
+        mkdir -p "/sys/fs/cgroup/$c"
+        mount -t cgroup -o "$c" cgroup "/sys/fs/cgroup/$c"
+    done
+    mkdir -p /sys/fs/cgroup/unified
+    mount -t cgroup2 cgroup2 /sys/fs/cgroup/unified
+fi
+
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+log() { echo "[$(uptime_s)] $*" | tee -a "$out/log" > /dev/console; }
+failed=""
+# step NAME CMD...: run, keep its output in $out/NAME.txt, note the time.
+step() {
+    name=$1
+    shift
+    t0=$(uptime_s)
+    "$@" > "$out/$name.txt" 2>&1
+    rc=$?
+    t1=$(uptime_s)
+    secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+    if [ $rc -eq 0 ]; then
+        echo "ok   $name (${secs} s)" >> "$out/summary.txt"
+    else
+        echo "FAIL $name (exit $rc, ${secs} s): $(grep -E 'FAILED|ERROR|error|no ' "$out/$name.txt" | head -3 | tr '\n' ' ')" \
+            >> "$out/summary.txt"
+        failed="$failed $name"
+    fi
+    log "$name: exit $rc in ${secs} s"
+    return $rc
+}
+# check NAME CONDITION-CMD...: a fact about the shape, recorded.
+check() {
+    name=$1
+    shift
+    if "$@" > /dev/null 2>&1; then
+        echo "ok   $name" >> "$out/summary.txt"
+    else
+        echo "FAIL $name" >> "$out/summary.txt"
+        failed="$failed $name"
+    fi
+}
+
+: > "$out/summary.txt"
+echo "outer boot to PID 1 of the check: $(uptime_s) s (kernel, 9p root, overlay)" >> "$out/summary.txt"
+log "shape $shape, cgroup $cg, $(nproc) CPUs, $(grep -c . /proc/meminfo >/dev/null && awk '/MemTotal/ { print int($2 / 1024) }' /proc/meminfo) MiB"
+
+V=$top/build/vcbench
+export VCB_BIN=$V VCB_WL=$top/build/wl VCB_SRC=$top
+
+step doctor "$V" doctor
+grep -q '^ok   kvm' "$out/doctor.txt" && echo "ok   doctor picks kvm by itself" >> "$out/summary.txt" ||
+    { echo "FAIL doctor picks kvm by itself: $(grep ' kvm ' "$out/doctor.txt")" >> "$out/summary.txt"; failed="$failed doctor-kvm"; }
+case $cg in
+v2) check "doctor sees cgroup v2" grep -q '^ok   cgroups *cgroup v2' "$out/doctor.txt" ;;
+*) check "doctor sees cgroup v1" grep -q '^ok   cgroups *cgroup v1' "$out/doctor.txt" ;;
+esac
+
+# The integration tests, as on a fresh machine (new state dirs each).
+for t in it_native it_container it_oci it_vm; do
+    step "$t" "$top/build/tests/$t"
+done
+
+# A short run of every environment, with KVM.
+step run "$V" run --envs native,container,vm,oci-runc,oci-crun --workloads cpu,mem,disk,startup --runs 2 \
+    --warmup 0 --set cpu.int-bytes=8M --set cpu.min-ms=0 --set mem.size=8M --set mem.ntimes=2 --set mem.min-ms=0 \
+    --set mem.max-ws=1M --set disk.ms=300 --disk-size 32M --out /var/tmp/run
+check "run.json says kvm" grep -q '"accel": "kvm"' /var/tmp/run/run.json
+check "run.json says nested under TCG" grep -q 'nested' /var/tmp/run/run.json
+check "REPORT says nested" sh -c "'$V' report /var/tmp/run | grep -qi nested"
+# Every environment measured every workload.
+for env in native container vm oci-runc oci-crun; do
+    check "ok rows: $env" sh -c "awk -F, -v e=$env '\$5 == e && \$14 == \"ok\"' /var/tmp/run/raw.csv | grep -q ."
+done
+cp -r /var/tmp/run "$out/run" 2>/dev/null
+
+# The guest's vCPU threads under KVM are pinned to the workload CPUs: read
+# back from the threads themselves while a guest runs.
+step pin sh -c "
+    '$V' run --envs vm --workloads hold --set hold.seconds=20 --runs 1 --warmup 0 --out /var/tmp/pin >/dev/null 2>&1 &
+    pid=\$!
+    i=0
+    while [ \$i -lt 120 ] && ! pgrep -f 'qemu-system.*guest=vcbench-' >/dev/null; do sleep 0.5; i=\$((i + 1)); done
+    sleep 3
+    q=\$(pgrep -f 'qemu-system.*guest=vcbench-' | head -1)
+    want=\$(sed -n 's/.*\"cpus_workload\": \"\\([^\"]*\\)\".*/\\1/p' /var/tmp/pin/run.json)
+    rc=1
+    for t in /proc/\$q/task/*; do
+        case \$(cat \$t/comm) in CPU*KVM*)
+            got=\$(awk '/Cpus_allowed_list/ { print \$2 }' \$t/status)
+            echo \"vcpu thread \$(cat \$t/comm): \$got (workload CPUs: \$want)\"
+            [ \"\$got\" = \"\$want\" ] && rc=0 || { rc=1; break; } ;;
+        esac
+    done
+    wait \$pid
+    exit \$rc"
+
+if [ "$shape" = numa ]; then
+    check "doctor: 2 NUMA nodes" grep -qiE 'numa.*2|2 numa' "$out/doctor.txt"
+    check "doctor: SMT threads" grep -qiE 'thread|smt' "$out/doctor.txt"
+fi
+
+echo "check's own time: $(uptime_s) s of outer-guest uptime" >> "$out/summary.txt"
+if [ -z "$failed" ]; then echo ok > "$out/status"; else echo "failed:$failed" > "$out/status"; fi
+log "done: $(cat "$out/status")"
+sync
+umount /vcb-out 2>/dev/null
+echo o > /proc/sysrq-trigger
+sleep 30
