@@ -35,7 +35,7 @@ HARNESS_OBJ := $(patsubst %.c,$(B)/%.o,$(HARNESS_SRC))
 BENCH_OBJ   := $(patsubst %.c,$(B)/%.o,$(BENCH_SRC))
 WL_OBJ      := $(patsubst %.c,$(B)/wlobj/%.o,$(WL_SRC))
 
-.PHONY: all setup run test unit integration report clean check-layers
+.PHONY: all setup run test unit integration report clean check-layers kvm-check host-check
 all: $(B)/vcbench $(B)/wl
 
 $(B)/%.o: %.c

@@ -54,6 +54,12 @@ static void v2_names(void **st)
     assert_string_equal(find(s, n, "memory.swap.max")->value, "0");
     assert_null(find(s, n, "memory.limit_in_bytes"));
     assert_null(find(s, n, "cpu.cfs_quota_us"));
+    /* A NUMA host: memory bound to the workload's node on v2 too. */
+    l.mems = "1";
+    l.numa = 1;
+    n = cg_settings(CG_V2, &l, s, CG_SETTINGS_MAX);
+    assert_int_equal(n, 5);
+    assert_string_equal(find(s, n, "cpuset.mems")->value, "1");
 }
 
 static void no_limits_no_settings(void **st)

@@ -51,6 +51,20 @@ static void tcg_guest_with_disk(void **st)
     free(x);
 }
 
+/* On a NUMA host the guest's memory is bound to the workload's node. */
+static void numa_bound_memory(void **st)
+{
+    (void)st;
+    struct domxml d = base();
+    char *x = domxml_string(&d);
+    assert_null(strstr(x, "numatune"));
+    free(x);
+    d.mem_nodes = "1";
+    x = domxml_string(&d);
+    assert_non_null(strstr(x, "  <numatune>\n    <memory mode='strict' nodeset='1'/>\n  </numatune>\n"));
+    free(x);
+}
+
 static void seabios_no_pinning(void **st)
 {
     (void)st;
@@ -159,7 +173,8 @@ static void kernel_cmdline(void **st)
 int main(void)
 {
     const struct CMUnitTest t[] = {
-        cmocka_unit_test(kvm_guest), cmocka_unit_test(tcg_guest_with_disk), cmocka_unit_test(seabios_no_pinning),
+        cmocka_unit_test(kvm_guest), cmocka_unit_test(numa_bound_memory),
+        cmocka_unit_test(tcg_guest_with_disk), cmocka_unit_test(seabios_no_pinning),
         cmocka_unit_test(system_libvirtd_runs_as_root), cmocka_unit_test(escaping), cmocka_unit_test(incomplete_refused),
         cmocka_unit_test(kernel_cmdline),
     };

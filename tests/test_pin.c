@@ -57,6 +57,18 @@ static void numa_nodes(void **st)
     assert_int_equal(pin_pick(1, "numa:2 core:2 pu:1", &p, &e), 0);
     assert_string_equal(p.work, "3");
     assert_string_equal(p.mems, "1");
+    assert_int_equal(p.nnodes, 2);
+    assert_non_null(strstr(p.why, "memory bound to NUMA node 1"));
+    /* Two sockets of two cores of two threads, one node each: one PU per
+     * core (no SMT sibling shares the measured core), the workload on the
+     * last core, everything else on the other cores. */
+    assert_int_equal(pin_pick(2, "numa:2 core:2 pu:2", &p, &e), 0);
+    assert_string_equal(p.work, "4,6");
+    assert_string_equal(p.mems, "1");
+    assert_string_equal(p.harness, "0,2");
+    assert_int_equal(pin_pick(1, "core:2 pu:1", &p, &e), 0);
+    assert_int_equal(p.nnodes, 1);
+    assert_null(strstr(p.why, "NUMA"));
 }
 
 static void mask_parsing(void **st)

@@ -35,4 +35,16 @@ include tests/fuzz.mk
 test: setup
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(IT_BIN) $(FUZZ_BIN)
 	@$(MAKE) --no-print-directory asan-build
-	@scripts/run-tests.sh scripts/check-layers.sh $(UNIT_BIN) $(IT_BIN) tests/cli.sh tests/fuzz-smoke.sh tests/asan.sh
+	@scripts/run-tests.sh scripts/check-layers.sh $(UNIT_BIN) $(IT_BIN) tests/cli.sh tests/fuzz-smoke.sh tests/asan.sh \
+		tests/host-check.sh
+
+# vcbench in an outer guest (scripts/host-check.sh): KVM for real, nested
+# under TCG, on this host's layout (kvm-check) and on the other host shapes
+# users have (host-check: pure cgroup v2; 8 vCPUs, SMT, 2 NUMA nodes).
+kvm-check: setup
+	@$(MAKE) --no-print-directory all $(IT_BIN)
+	@scripts/host-check.sh kvm
+
+host-check: setup
+	@$(MAKE) --no-print-directory all $(IT_BIN)
+	@scripts/host-check.sh kvm v2 numa

@@ -53,8 +53,9 @@ int cg_settings(enum cg_version v, const struct cg_limits *l, struct cg_setting 
     long period = l->period_us > 0 ? l->period_us : 100000;
     if (l->cpus && *l->cpus) {
         set(out, &n, max, "cpuset", "cpuset.cpus", "%s", l->cpus);
-        /* v1 refuses tasks in a cpuset whose mems is empty; v2 inherits. */
-        if (v == CG_V1)
+        /* v1 refuses tasks in a cpuset whose mems is empty; v2 inherits,
+         * which on a NUMA host would leave memory on any node. */
+        if (v == CG_V1 || (l->numa && l->mems && *l->mems))
             set(out, &n, max, "cpuset", "cpuset.mems", "%s", l->mems && *l->mems ? l->mems : "0");
     }
     if (l->quota_us > 0) {

@@ -14,6 +14,7 @@ enum cg_version { CG_V1 = 1, CG_V2 = 2 };
 struct cg_limits {
     const char *cpus;          /* cpuset.cpus list, e.g. "1" */
     const char *mems;          /* cpuset.mems list, e.g. "0" (v1 needs it) */
+    int numa;                  /* several NUMA nodes: bind memory to mems on v2 too */
     uint64_t mem_bytes;        /* memory limit; 0 = none */
     long quota_us;             /* CPU quota per period; 0 = none */
     long period_us;            /* CPU period (100000 when 0) */

@@ -109,7 +109,7 @@ int domxml_write(FILE *f, const struct domxml *d)
         d->vcpus > DOMXML_VCPUS_MAX || d->mem_bytes < (1u << 20))
         return -1;
     const char *text[] = { d->name, d->machine, d->emulator_cpus, d->firmware, d->kernel, d->initrd, d->cmdline,
-                           d->serial_socket, d->disk, d->emulator };
+                           d->serial_socket, d->disk, d->emulator, d->mem_nodes };
     for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
         if (has_ctl(text[i]))
             return -1;
@@ -121,6 +121,12 @@ int domxml_write(FILE *f, const struct domxml *d)
     fprintf(f, "  <memory unit='KiB'>%llu</memory>\n", (unsigned long long)(d->mem_bytes >> 10));
     fprintf(f, "  <vcpu placement='static'>%d</vcpu>\n", d->vcpus);
     cputune(f, d);
+    if (d->mem_nodes) {
+        /* The guest's RAM on the workload CPUs' node, as the container's. */
+        fputs("  <numatune>\n    <memory mode='strict' nodeset='", f);
+        esc(f, d->mem_nodes);
+        fputs("'/>\n  </numatune>\n", f);
+    }
     os(f, d);
     /* ACPI: the guest powers itself off when wl is done. */
     fputs("  <features>\n    <acpi/>\n  </features>\n", f);

@@ -22,6 +22,7 @@ struct domxml {
     const char *kernel, *initrd, *cmdline;
     const char *serial_socket; /* unix socket QEMU connects to (we listen) */
     const char *disk;          /* raw file attached as virtio-blk vda, or NULL */
+    const char *mem_nodes;     /* host NUMA nodes the guest's memory is bound to (strict), or NULL */
     int dac_root;              /* run QEMU as root:root, relabel nothing (a
                                 * system libvirtd: see domxml.c) */
 };

@@ -83,10 +83,12 @@ int pin_pick(int nwork, const char *synthetic, struct pin_plan *p, struct vb_err
     if (hwloc_bitmap_iszero(nodes))
         hwloc_bitmap_set(nodes, 0);
     hwloc_bitmap_list_snprintf(p->mems, sizeof p->mems, nodes);
+    p->nnodes = hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_NUMANODE);
 
-    snprintf(p->why, sizeof p->why, "%d cores: workload on CPU %s, harness and emulator on CPU %s%s",
+    snprintf(p->why, sizeof p->why, "%d cores: workload on CPU %s, harness and emulator on CPU %s%s%s%s",
              ncores, p->work, p->harness,
-             spare ? "" : " (no spare core: they share, expect more noise)");
+             spare ? "" : " (no spare core: they share, expect more noise)",
+             p->nnodes > 1 ? "; memory bound to NUMA node " : "", p->nnodes > 1 ? p->mems : "");
     hwloc_bitmap_free(nodes);
     hwloc_bitmap_free(work);
     hwloc_bitmap_free(house);

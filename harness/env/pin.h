@@ -20,6 +20,7 @@ struct pin_plan {
     char mems[32];             /* NUMA nodes for cpuset.mems */
     int nwork;                 /* number of CPUs in work */
     int ncores;                /* cores the host has */
+    int nnodes;                /* NUMA nodes the host has: above 1, memory is bound to mems */
     char why[256];             /* one line explaining the choice */
 };
 
