@@ -9,7 +9,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 V=${VCB_BIN:-$top/build/vcbench}
 W=${VCB_WL:-$top/build/wl}
 tmp=$(mktemp -d /tmp/vcb-cli.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+# Disk files where O_DIRECT works (/tmp is tmpfs on many hosts).
+vtmp=$(mktemp -d /var/tmp/vcb-cli.XXXXXX)
+trap 'rm -rf "$tmp" "$vtmp"' EXIT
 # A signal exits through the EXIT trap (sh runs it on exit, not on a fatal signal).
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -243,7 +245,7 @@ else
 
     # What the guest and the container write lands in the host's file.
     for env in container vm; do
-        disk="$tmp/disk-$env.img"
+        disk="$vtmp/disk-$env.img"
         "$V" run --envs $env --workloads disk --set disk.pattern=seqwrite --set disk.ms=200 \
             --disk-file "$disk" --disk-size 8M --runs 1 --warmup 0 --out "$tmp/disk-$env" 2>"$tmp/err"
         rc=$?
@@ -262,7 +264,7 @@ else
     "$V" run --envs native,container,vm --workloads cpu,mem,disk,startup --runs 1 --warmup 0 \
         --set cpu.int-bytes=1M --set cpu.fp-reps=1 --set mem.size=1M --set mem.ntimes=1 \
         --set mem.max-ws=64K --set mem.accesses=16K --set disk.pattern=randread --set disk.ms=100 \
-        --disk-file "$tmp/matrix.img" --disk-size 8M --out "$out" 2>"$tmp/err"
+        --disk-file "$vtmp/matrix.img" --disk-size 8M --out "$out" 2>"$tmp/err"
     rc=$?
     for env in native container vm; do
         for m in cpu:int_rate mem:triad_bw mem:lat_16K disk:randread_iops startup:ready_ms; do

@@ -39,7 +39,7 @@ static void runner_native_cpu_and_startup(void **st)
     struct run_cfg cfg = { .run_id = "itnative", .wl_path = wl, .accel = "tcg", .timeout_s = 60,
                            .mem_bytes = 256 << 20, .vcpus = 1 };
     assert_int_equal(pin_pick(1, NULL, &cfg.pin, &e), 0);
-    snprintf(dir, sizeof dir, "/tmp/vcb-it-native.XXXXXX");
+    snprintf(dir, sizeof dir, "/var/tmp/vcb-it-native.XXXXXX");
     assert_non_null(mkdtemp(dir));
     char path[128];
     snprintf(path, sizeof path, "%s/raw.csv", dir);
@@ -80,7 +80,7 @@ static void failing_workload_is_a_row_not_a_crash(void **st)
     struct run_cfg cfg = { .run_id = "itnative2", .wl_path = wl, .accel = "tcg", .timeout_s = 60,
                            .mem_bytes = 256 << 20, .vcpus = 1 };
     assert_int_equal(pin_pick(1, NULL, &cfg.pin, &e), 0);
-    snprintf(dir, sizeof dir, "/tmp/vcb-it-native.XXXXXX");
+    snprintf(dir, sizeof dir, "/var/tmp/vcb-it-native.XXXXXX");
     assert_non_null(mkdtemp(dir));
     char path[128];
     snprintf(path, sizeof path, "%s/raw.csv", dir);

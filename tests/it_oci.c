@@ -18,7 +18,9 @@ static int setup(void **st)
     if (geteuid() != 0 || !wl || access(wl, X_OK) != 0)
         return 0;
     struct vb_err e = { 0 };
-    snprintf(dir, sizeof dir, "/tmp/vcb-it-oci.XXXXXX");
+    /* /var/tmp, not /tmp: the disk workload needs O_DIRECT, which tmpfs
+     * (/tmp on many hosts) refuses. */
+    snprintf(dir, sizeof dir, "/var/tmp/vcb-it-oci.XXXXXX");
     assert_non_null(mkdtemp(dir));
     assert_int_equal(image_build(dir, wl, NULL, &img, &e), 0);
     cfg = (struct run_cfg){ .run_id = "itoci", .wl_path = wl, .run_dir = dir, .rootfs = img.rootfs,
