@@ -294,7 +294,10 @@ static int arm_check(const struct run_request *q, struct run *r, int i, struct v
         return vb_errf(e, VB_EHOST, "guest kernel %s missing; run 'make setup' (scripts/fetch-kernel.sh) "
                        "or pass --kernel-dir", a->kernel);
     /* Resources are named after the run id; an arm's get its label. */
-    snprintf(a->run_id, sizeof a->run_id, "%s%s%s", r->run_id, *a->label ? "." : "", a->label);
+    /* Through a local buffer: source and destination are both in *r. */
+    char id[sizeof a->run_id];
+    snprintf(id, sizeof id, "%s%s%s", r->run_id, *a->label ? "." : "", a->label);
+    memcpy(a->run_id, id, sizeof id);
     struct run_cfg *c = &a->cfg;
     c->run_id = a->run_id;
     c->wl_path = a->wl_path;
@@ -425,7 +428,9 @@ static int dirs_prepare(struct run *r, struct vb_err *e)
  * image its isolated environments start from. */
 static int arm_prepare(struct run *r, struct run_arm *a, struct vb_err *e)
 {
-    snprintf(a->run_dir, sizeof a->run_dir, "%s%s%s", r->run_dir, *a->label ? "/" : "", a->label);
+    char dir[sizeof a->run_dir];
+    snprintf(dir, sizeof dir, "%s%s%s", r->run_dir, *a->label ? "/" : "", a->label);
+    memcpy(a->run_dir, dir, sizeof dir);
     if (*a->label && mkdir(a->run_dir, 0755) < 0) {
         int err = errno;
         a->run_dir[0] = '\0';
