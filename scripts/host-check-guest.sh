@@ -136,8 +136,12 @@ for t in it_native it_container it_oci it_vm; do
     step "$t" "$top/build/tests/$t"
 done
 
-# A short run of every environment, with KVM.
-step run "$V" run --envs native,container,vm,oci-runc,oci-crun --workloads cpu,mem,disk,startup --runs 2 \
+# A short run of every environment (with KVM where the shape has it).
+# Two repetitions a side; one in the numa shape, whose guests run under TCG
+# inside TCG (about a minute each).
+reps=2
+[ "$shape" = numa ] && reps=1
+step run "$V" run --envs native,container,vm,oci-runc,oci-crun --workloads cpu,mem,disk,startup --runs $reps \
     --warmup 0 --set cpu.int-bytes=8M --set cpu.min-ms=0 --set mem.size=8M --set mem.ntimes=2 --set mem.min-ms=0 \
     --set mem.max-ws=1M --set disk.ms=300 --disk-size 32M --out /var/tmp/run
 if [ "$kvm" = 1 ]; then
@@ -217,10 +221,15 @@ if [ "$shape" = numa ]; then
         sleep 5
         grep -E 'bind:|N[0-9]+=' /proc/\$q/numa_maps | awk '{ print \$2, \$NF }' | sort | uniq -c | sort -rn | head -5
         bind=\$(grep -c 'bind:1' /proc/\$q/numa_maps)
-        on0=\$(awk '/bind:1/ && / N0=/' /proc/\$q/numa_maps | wc -l)
-        echo \"qemu \$q: \$bind mappings bound to node 1, \$on0 of them with pages on node 0\"
+        # QEMU's own memory (guest RAM and heap: anonymous) must all be on
+        # node 1; a file mapping can hold page-cache pages read before, on
+        # any node (shared libraries), which the policy does not move.
+        on0=\$(awk '/bind:1/ && / N0=/ && !/ file=/' /proc/\$q/numa_maps | wc -l)
+        ram=\$(awk '/bind:1/ && !/ file=/ { for (i = 1; i <= NF; i++) if (\$i ~ /^N1=/) s += substr(\$i, 4) } END { print s + 0 }' /proc/\$q/numa_maps)
+        echo \"qemu \$q: \$bind mappings bound to node 1; \$ram anonymous pages on node 1, \$on0 anonymous mappings with pages on node 0\"
+        awk '/ N0=/' /proc/\$q/numa_maps | head -5
         wait \$pid
-        [ \"\$bind\" -ge 1 ] && [ \"\$on0\" -eq 0 ]"
+        [ \"\$bind\" -ge 1 ] && [ \"\$ram\" -gt 0 ] && [ \"\$on0\" -eq 0 ]"
 fi
 
 echo "check's own time: $(uptime_s) s of outer-guest uptime" >> "$out/summary.txt"

@@ -17,7 +17,8 @@
 #         v2, KVM: hwloc's view, the placement rules and NUMA-bound memory
 #
 # usage: scripts/host-check.sh [-t SECONDS] [-o DIR] [-s STEPS] SHAPE...
-#   -t  per-shape limit (default 900): the outer guest is killed after it
+#   -t  per-shape limit (default 900 s; numa 2400 s, its guests run under
+#       TCG inside TCG): the outer guest is killed after it
 #   -o  keep each shape's logs and results in DIR/<shape> (default: removed)
 #   -s  only these steps, comma separated (doctor, it_native, it_container,
 #       it_oci, it_vm, run, pin, numa-container, numa-vm, checks), to look
@@ -28,7 +29,7 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 kdir=${VCB_KERNEL_DIR:-/var/cache/vcbench/kernel}
-limit=900 keep="" steps=""
+limit="" keep="" steps=""
 while getopts t:o:s: o; do
     case $o in
     t) limit=$OPTARG ;; o) keep=$OPTARG ;; s) steps=$OPTARG ;;
@@ -106,7 +107,7 @@ EOF
 chmod 755 "$ir/init"
 (cd "$ir" && find . | cpio -o -H newc --quiet) > "$work/initramfs.cpio" || cannot "cannot pack the initramfs"
 
-# run_shape SHAPE: boot it, wait at most $limit s, report. 0 passed.
+# run_shape SHAPE: boot it, wait at most its limit, report. 0 passed.
 run_shape() {
     shape=$1
     case $shape in
@@ -120,6 +121,7 @@ run_shape() {
               -object memory-backend-ram,id=m1,size=3072M -numa node,nodeid=1,cpus=4-7,memdev=m1" ;;
     *) echo "host-check: unknown shape '$shape' (kvm, v2, numa)" >&2; return 2 ;;
     esac
+    lim=${limit:-$([ "$shape" = numa ] && echo 2400 || echo 900)}
     out=$work/$shape
     mkdir -p "$out"
     truncate -s 8G "$work/$shape.img"
@@ -130,12 +132,12 @@ run_shape() {
         $smp -m "$mem" $numa -display none -vga none -monitor none -no-reboot \
         -serial "file:$out/console.log" \
         -kernel "$kdir/vmlinux" -initrd "$work/initramfs.cpio" \
-        -append "console=ttyS0 panic=-1 quiet loglevel=4 vcb.top=$top vcb.shape=$shape vcb.cgroup=$cg vcb.kvm=$kvm vcb.steps=$steps vcb.step_limit=$((limit * 2 / 3))" \
+        -append "console=ttyS0 panic=-1 quiet loglevel=4 vcb.top=$top vcb.shape=$shape vcb.cgroup=$cg vcb.kvm=$kvm vcb.steps=$steps vcb.step_limit=$((lim * 2 / 3))" \
         -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
         -virtfs "local,path=$out,mount_tag=out,security_model=none" \
         -drive "file=$work/$shape.img,format=raw,if=virtio,cache=unsafe" &
     qpid=$!
-    while kill -0 "$qpid" 2>/dev/null && [ $(($(date +%s) - start)) -lt "$limit" ]; do
+    while kill -0 "$qpid" 2>/dev/null && [ $(($(date +%s) - start)) -lt "$lim" ]; do
         sleep 1
     done
     timed_out=0
@@ -148,7 +150,7 @@ run_shape() {
     took=$(($(date +%s) - start))
     rm -f "$work/$shape.img"
     status=$(cat "$out/status" 2>/dev/null)
-    echo "== shape $shape: ${status:-no status} in ${took} s$([ $timed_out -eq 1 ] && echo " (killed at the ${limit} s limit)")"
+    echo "== shape $shape: ${status:-no status} in ${took} s$([ $timed_out -eq 1 ] && echo " (killed at the ${lim} s limit)")"
     [ -s "$out/summary.txt" ] && sed 's/^/   /' "$out/summary.txt"
     if [ "$status" != "ok" ]; then
         echo "   last lines of the console:"

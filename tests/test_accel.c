@@ -41,6 +41,16 @@ static void hypervisor_of_this_host(void **st)
     assert_true(strlen(hv) <= 12);
 }
 
+/* Deadlines stretch only on an emulated host, never shrink. */
+static void host_slowdown(void **st)
+{
+    (void)st;
+    assert_true(accel_host_slowdown("TCG") == 10);
+    assert_true(accel_host_slowdown("KVM") == 1);
+    assert_true(accel_host_slowdown("") == 1);
+    assert_true(accel_host_slowdown(NULL) == 1);
+}
+
 static void probe_is_consistent(void **st)
 {
     (void)st;
@@ -53,6 +63,7 @@ static void probe_is_consistent(void **st)
 int main(void)
 {
     const struct CMUnitTest t[] = { cmocka_unit_test(decide), cmocka_unit_test(hypervisor_of_this_host),
+                                     cmocka_unit_test(host_slowdown),
                                      cmocka_unit_test(probe_is_consistent) };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -15,6 +15,12 @@ const char *accel_decide(int dev_ok, int create_ok, const char *cpuinfo, const c
  * "VirtualBox", or the raw signature; "" on bare metal. */
 void accel_hypervisor(char *out, unsigned n);
 
+/* How many times slower than its own estimate everything runs when this
+ * host itself runs under the given hypervisor: 10 under TCG (an emulated
+ * host, e.g. the outer guest of scripts/host-check.sh), else 1. Deadlines
+ * scale by it, since wl's estimates assume a host at hardware speed. */
+double accel_host_slowdown(const char *hypervisor);
+
 /* Probe this host (opens /dev/kvm, reads /proc/cpuinfo). */
 const char *accel_probe(char *why, unsigned n);
 

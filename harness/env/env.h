@@ -43,6 +43,7 @@ struct run_cfg {
     long cpu_quota_pct;        /* container CPU quota in % of one CPU; 0 = none */
     int vcpus;                 /* guest vCPUs (= number of CPUs in pin.work) */
     long timeout_s;            /* fixed per-launch limit; 0 = from the workload's estimate */
+    double host_slowdown;      /* deadlines x this: >1 when this host is itself emulated */
     const char *emulator;      /* the QEMU binary guests run on; NULL = libvirt's choice */
     const char *oci_runtime;   /* the runc/crun binary; NULL = the one on PATH */
     struct pin_plan pin;       /* CPU sets chosen with hwloc */

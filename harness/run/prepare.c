@@ -222,6 +222,9 @@ static int wl_check(const char *wl, struct run_arm *a, struct vb_err *e)
 static int host_check(const struct run_request *q, struct run *r, struct vb_err *e)
 {
     r->accel = accel_probe(r->accel_why, sizeof r->accel_why);
+    char hv[32];
+    accel_hypervisor(hv, sizeof hv);
+    r->host_slowdown = accel_host_slowdown(hv);
     if (strcmp(q->accel, "auto") != 0 && strcmp(q->accel, r->accel) != 0) {
         snprintf(r->accel_why, sizeof r->accel_why, "forced with --accel %s", q->accel);
         r->accel = q->accel;
@@ -312,6 +315,7 @@ static int arm_check(const struct run_request *q, struct run *r, int i, struct v
     c->cpu_quota_pct = quota;
     c->vcpus = (int)q->vcpus;
     c->timeout_s = q->timeout;
+    c->host_slowdown = r->host_slowdown;
     return workloads_parse(q->workloads ? q->workloads : r->prof->workloads, r, a, q, e);
 }
 

@@ -78,6 +78,7 @@ struct run {
     const char *accel;
     struct pin_plan pin;
     char run_id[64], accel_why[512];
+    double host_slowdown;      /* see accel_host_slowdown() */
     char out[PATH_MAX], run_dir[PATH_MAX], disk[PATH_MAX];
     char meta_path[PATH_MAX + 16], state_real[PATH_MAX];
 };

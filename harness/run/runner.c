@@ -263,6 +263,10 @@ static void launch_once(const struct one *o, struct env_inst *inst, struct launc
     L->budget = (struct env_budget){ 10, 2 };
     if (o->env->budget)
         o->env->budget(cfg, &L->budget);
+    if (cfg->host_slowdown > 1) {
+        L->budget.start_s *= cfg->host_slowdown;
+        L->budget.slowdown *= cfg->host_slowdown;
+    }
     oc->status = "ok";
     oc->t0 = io_now_ns();
     L->deadline = oc->t0 + (uint64_t)((L->fixed ? (double)cfg->timeout_s : L->budget.start_s) * 1e9);
