@@ -82,11 +82,13 @@ if [ "$aa" -gt 0 ]; then
     while [ $i -lt "$aa" ]; do
         start=$(date +%s)
         "$V" ab --envs "$envs" --profile "$profile" --seed $((i + 1)) --a label=a --b label=b --out "$tmp/a$i" \
-            >"$tmp/a$i.txt" 2>/dev/null
+            >"$tmp/a$i.txt" 2>"$tmp/a$i.err"
         rc=$?
         [ $rc -eq 1 ] && alarms=$((alarms + 1))
         codes="$codes $rc"
         echo "  trial $i: exit $rc in $(($(date +%s) - start)) s: $(tail -3 "$tmp/a$i.txt" | head -1)"
+        # Not a verdict (bad usage, host trouble): say why.
+        [ $rc -eq 2 ] || [ $rc -eq 3 ] && tail -2 "$tmp/a$i.err" | sed 's/^/    /'
         grep REGRESSION "$tmp/a$i.txt" | sed 's/^/    /'
         rm -rf "$tmp/a$i"
         i=$((i + 1))

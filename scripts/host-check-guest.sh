@@ -25,6 +25,10 @@ for a in $(cat /proc/cmdline); do
     vcb.kvm=*) kvm=${a#vcb.kvm=} ;;
     esac
 done
+# The checkout at its own path again (/tmp and /var/tmp are this guest's).
+if ! [ -x "$top/build/vcbench" ]; then
+    mkdir -p "$top" && mount --bind /vcb-top "$top"
+fi
 hostname "vcb-$shape"
 ip link set lo up 2>/dev/null
 
