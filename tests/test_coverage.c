@@ -112,8 +112,12 @@ static void intervals_cover_their_level(void **st)
             double se = sqrt(0.95 * 0.05 / tr), slack = 3 * se;
             double floor_med = (n == 5 ? 0.9375 : 0.95) - slack;
             double floor_ratio = (n <= 12 ? 0.88 : 0.92) - slack;
-            if (c.median < floor_med || c.ratio1 < floor_ratio || c.ratio5 < floor_ratio || c.ratio1 > 0.995 ||
-                c.ratio5 > 0.995)
+            /* Intervals that always cover are too wide; with few trials
+             * (ASan runs 60) every trial covering is likely even at 97%
+             * (0.97^60 = 16%), so that end is checked from 150 trials. */
+            double ceil_ratio = tr >= 150 ? 0.995 : 1.0;
+            if (c.median < floor_med || c.ratio1 < floor_ratio || c.ratio5 < floor_ratio || c.ratio1 > ceil_ratio ||
+                c.ratio5 > ceil_ratio)
                 fail_msg("%s n=%d: coverage median %.3f, ratio %.3f / %.3f (trials %d)", dist_name[d], n, c.median,
                          c.ratio1, c.ratio5, tr);
         }

@@ -168,6 +168,14 @@ static int out_check(const char *out, struct vb_err *e)
                 return vb_errf(e, VB_EUSAGE, "--out %s: %s is not a directory", out, probe);
             if (access(probe, W_OK | X_OK) != 0)
                 return vb_errf(e, VB_EUSAGE, "--out %s: cannot write in %s; choose another directory", out, probe);
+            /* access() says yes to root everywhere (/proc, read-only
+             * mounts): make and remove a directory to be sure. */
+            char tmp[PATH_MAX + 32];
+            snprintf(tmp, sizeof tmp, "%s/.vcbench-probe-XXXXXX", probe);
+            if (!mkdtemp(tmp))
+                return vb_errf(e, VB_EUSAGE, "--out %s: cannot create a directory in %s: %s; choose another directory",
+                               out, probe, strerror(errno));
+            rmdir(tmp);
             return 0;
         }
         char *slash = strrchr(probe, '/');
