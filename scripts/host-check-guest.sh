@@ -97,8 +97,10 @@ step() {
     if [ $rc -eq 0 ]; then
         echo "ok   $name (${secs} s)" >> "$out/summary.txt"
     else
-        echo "FAIL $name (exit $rc, ${secs} s): $(grep -E 'FAILED|ERROR|error|no ' "$out/$name.txt" | head -3 | tr '\n' ' ')" \
-            >> "$out/summary.txt"
+        why=$(grep -E 'FAILED|ERROR|error|no ' "$out/$name.txt" | head -3 | tr '\n' ' ')
+        # Nothing that looks like an error: the step's last words.
+        [ -n "$why" ] || why=$(tail -3 "$out/$name.txt" | tr '\n' ' ')
+        echo "FAIL $name (exit $rc, ${secs} s): $why" >> "$out/summary.txt"
         failed="$failed $name"
     fi
     log "$name: exit $rc in ${secs} s"
@@ -183,14 +185,22 @@ grep -o '"accel_reason": "[^"]*"' /var/tmp/run/run.json >> "$out/summary.txt" 2>
     echo \"qemu: \$(grep -oE 'accel[= ][a-z]*' /tmp/qemu-cmdline | head -1), cpu \$(grep -o -- '-cpu [^ ]*' /tmp/qemu-cmdline)\"
     grep -qE 'accel[= ]kvm' /tmp/qemu-cmdline && grep -q -- '-cpu host' /tmp/qemu-cmdline || { echo 'not KVM with -cpu host'; exit 1; }
     grep -qE 'accel[= ]tcg|nolapic_timer|tb-size' /tmp/qemu-cmdline && { echo 'a TCG-only option on KVM'; exit 1; }
-    rc=1
-    for t in /proc/\$q/task/*; do
-        case \$(cat \$t/comm) in CPU*KVM*)
-            got=\$(awk '/Cpus_allowed_list/ { print \$2 }' \$t/status)
-            echo \"vcpu thread \$(cat \$t/comm): \$got (workload CPUs: \$want)\"
-            [ \"\$got\" = \"\$want\" ] && rc=0 || { rc=1; break; } ;;
-        esac
+    # libvirt pins the vCPU threads before it resumes the guest, but after
+    # QEMU appears (its CPU checks take seconds here): read them until the
+    # guest runs pinned, or for 20 s.
+    rc=1 tries=0 seen=''
+    while [ \$rc -ne 0 ] && [ \$tries -lt 40 ]; do
+        rc=1 seen=''
+        for t in /proc/\$q/task/*; do
+            case \$(cat \$t/comm 2>/dev/null) in CPU*KVM*)
+                got=\$(awk '/Cpus_allowed_list/ { print \$2 }' \$t/status)
+                seen=\"\$seen \$(cat \$t/comm)=\$got\"
+                [ \"\$got\" = \"\$want\" ] && rc=0 || { rc=1; break; } ;;
+            esac
+        done
+        [ \$rc -eq 0 ] || { sleep 0.5; tries=\$((tries + 1)); }
     done
+    echo \"vcpu threads:\${seen:- none} (workload CPUs: \$want; after \$tries retries)\"
     wait \$pid
     exit \$rc"
 
