@@ -59,6 +59,7 @@ static void numa_nodes(void **st)
     assert_string_equal(p.mems, "1");
     assert_int_equal(p.nnodes, 2);
     assert_non_null(strstr(p.why, "memory bound to NUMA node 1"));
+    assert_string_equal(pin_mem_nodes(&p), "1");
     /* Two sockets of two cores of two threads, one node each: one PU per
      * core (no SMT sibling shares the measured core), the workload on the
      * last core, everything else on the other cores. */
@@ -69,6 +70,7 @@ static void numa_nodes(void **st)
     assert_int_equal(pin_pick(1, "core:2 pu:1", &p, &e), 0);
     assert_int_equal(p.nnodes, 1);
     assert_null(strstr(p.why, "NUMA"));
+    assert_null(pin_mem_nodes(&p));
 }
 
 static void mask_parsing(void **st)

@@ -441,7 +441,7 @@ static void ct_child_plan(struct container *c, const struct run_cfg *cfg)
  * first), no memory limit of its own. */
 static int ct_parent(struct container *c, const struct run_cfg *cfg, struct vb_err *e)
 {
-    c->lim = (struct cg_limits){ .cpus = cfg->pin.work, .mems = cfg->pin.mems, .numa = cfg->pin.nnodes > 1,
+    c->lim = (struct cg_limits){ .cpus = cfg->pin.work, .mems = cfg->pin.mems, .numa = pin_mem_nodes(&cfg->pin) != NULL,
                                  .mem_bytes = cfg->mem_bytes,
                                  .quota_us = cfg->cpu_quota_pct > 0 ? cfg->cpu_quota_pct * 1000 : 0,
                                  .period_us = 100000 };

@@ -709,7 +709,7 @@ static char *vm_xml(struct vm *v, struct vm_inst *vi, const struct env_job *job,
                         .vcpus = vcpus, .emulator_cpus = cfg->pin.emulator[0] ? cfg->pin.emulator : NULL,
                         .firmware = vm_firmware(), .kernel = cfg->kernel, .initrd = cfg->initrd,
                         .cmdline = cmdline, .serial_socket = vi->sock, .disk = job->disk, .dac_root = !v->root[0],
-                        .emulator = cfg->emulator, .mem_nodes = cfg->pin.nnodes > 1 ? cfg->pin.mems : NULL };
+                        .emulator = cfg->emulator, .mem_nodes = pin_mem_nodes(&cfg->pin) };
     vcpu_pins(cfg, &d, cpus);
     char *xml = domxml_string(&d);
     if (!xml)

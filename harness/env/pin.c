@@ -84,11 +84,12 @@ int pin_pick(int nwork, const char *synthetic, struct pin_plan *p, struct vb_err
         hwloc_bitmap_set(nodes, 0);
     hwloc_bitmap_list_snprintf(p->mems, sizeof p->mems, nodes);
     p->nnodes = hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_NUMANODE);
+    const char *bind = pin_mem_nodes(p);
 
     snprintf(p->why, sizeof p->why, "%d cores: workload on CPU %s, harness and emulator on CPU %s%s%s%s",
              ncores, p->work, p->harness,
              spare ? "" : " (no spare core: they share, expect more noise)",
-             p->nnodes > 1 ? "; memory bound to NUMA node " : "", p->nnodes > 1 ? p->mems : "");
+             bind ? "; memory bound to NUMA node " : "", bind ? bind : "");
     hwloc_bitmap_free(nodes);
     hwloc_bitmap_free(work);
     hwloc_bitmap_free(house);
@@ -160,4 +161,9 @@ int pin_cache_sizes(unsigned long long sizes[4], struct vb_err *e)
     }
     hwloc_topology_destroy(t);
     return last ? last : vb_errf(e, VB_EHOST, "hwloc reports no caches");
+}
+
+const char *pin_mem_nodes(const struct pin_plan *p)
+{
+    return p->nnodes > 1 && p->mems[0] ? p->mems : NULL;
 }

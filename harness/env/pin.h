@@ -33,6 +33,12 @@ int pin_pick(int nwork, const char *synthetic, struct pin_plan *p, struct vb_err
  * for a launch path). 0, or -1 for a malformed or empty list. */
 int pin_mask(const char *list, cpu_set_t *set);
 
+/* The NUMA nodes every environment binds its memory to, or NULL on a
+ * host with one node (nothing to choose; v2 cgroups then inherit). The one
+ * place that rule lives: the container's cgroup, the guest's numatune and
+ * the plan's own explanation all ask here. */
+const char *pin_mem_nodes(const struct pin_plan *p);
+
 /* Bind a process (pid 0 = this process) to the CPUs in list with
  * sched_setaffinity; safe between fork and exec. 0 or -1. */
 int pin_apply(pid_t pid, const char *list, struct vb_err *e);
