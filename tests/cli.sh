@@ -75,6 +75,8 @@ expect_exit "unknown workload" 2 "$V" run --envs native --workloads gpu --out "$
 expect_exit "runs 0" 2 "$V" run --envs native --runs 0 --out "$tmp/r1"
 expect_exit "runs abc" 2 "$V" run --envs native --runs abc --out "$tmp/r1"
 expect_exit "bad --set" 2 "$V" run --envs native --set cpu --out "$tmp/r1"
+expect_exit "unknown density option" 2 "$V" run --envs native --workloads density --set density.bogus=1 --out "$tmp/r1"
+expect_exit "footprint window out of range" 2 "$V" run --envs native --workloads footprint --set footprint.window-ms=5 --out "$tmp/r1"
 expect_exit "set on absent workload" 2 "$V" run --envs native --workloads cpu --set mem.size=1M --out "$tmp/r1"
 expect_exit "unwritable out" 2 "$V" run --envs native --out /proc/vcbench-out
 [ -e "$tmp/r1" ] && ko "bad input creates nothing" "$tmp/r1 exists" || ok "bad input creates nothing"

@@ -49,7 +49,7 @@ static void runner_native_cpu_and_startup(void **st)
     assert_int_equal(raw_open(&raw, path, &rr, &e), 0);
 
     char *cpu_args[] = { "--int-bytes", "1M", "--fp-reps", "1", NULL };
-    struct run_workload wls[2] = { { "cpu", 4, cpu_args }, { "startup", 0, NULL } };
+    struct run_workload wls[2] = { { "cpu", 4, cpu_args, 0 }, { "startup", 0, NULL, 0 } };
     struct run_spec s = { .nslot = 1, .nwl = 2, .runs = 3, .warmup = 1, .seed = 5, .raw = &raw };
     s.slots[0] = (struct run_slot){ .env = &env_native, .cfg = &cfg, .wls = wls, .arm = "" };
     struct run_totals t;
@@ -88,7 +88,7 @@ static void failing_workload_is_a_row_not_a_crash(void **st)
     struct raw_run rr = { .run_id = "x", .host = "h", .accel = "tcg", .cpus = "1", .wl_sha256 = "x", .mem_mib = 1 };
     assert_int_equal(raw_open(&raw, path, &rr, &e), 0);
     char *bad[] = { "--threads", "999999", NULL };        /* out of range: wl exits 2 */
-    struct run_workload wls[1] = { { "cpu", 2, bad } };
+    struct run_workload wls[1] = { { "cpu", 2, bad, 0 } };
     struct run_spec s = { .nslot = 1, .nwl = 1, .runs = 1, .raw = &raw };
     s.slots[0] = (struct run_slot){ .env = &env_native, .cfg = &cfg, .wls = wls, .arm = "" };
     struct run_totals t;

@@ -199,6 +199,26 @@ static void normal_quantile_and_mde(void **st)
     assert_near(stat_mde(&c, &d, 0.05, 0.8), want0, 1e-12);
 }
 
+/* The bootstrap interval of a median: inside the data, around the
+ * median, the same for the same seed, a point for constant data. */
+static void bootstrap_median(void **st)
+{
+    (void)st;
+    const double v[] = { 10, 11, 12, 13, 14, 15, 30 };
+    double lo, hi, lo2, hi2;
+    assert_int_equal(stat_boot_median(v, 7, 42, &lo, &hi), 0);
+    assert_true(lo >= 10 && hi <= 30 && lo <= 13 && hi >= 13);
+    assert_true(hi < 30);                      /* the outlier is not the median's */
+    assert_int_equal(stat_boot_median(v, 7, 42, &lo2, &hi2), 0);
+    assert_near(lo2, lo, 0);
+    assert_near(hi2, hi, 0);
+    const double c[] = { 5, 5, 5 };
+    assert_int_equal(stat_boot_median(c, 3, 1, &lo, &hi), 0);
+    assert_near(lo, 5, 0);
+    assert_near(hi, 5, 0);
+    assert_int_equal(stat_boot_median(v, 0, 1, &lo, &hi), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
@@ -206,7 +226,7 @@ int main(void)
         cmocka_unit_test(steady_data_is_quiet), cmocka_unit_test(cost_orientation),
         cmocka_unit_test(median_ci_coverage), cmocka_unit_test(selection_matches_sorting),
         cmocka_unit_test(mann_whitney_against_scipy), cmocka_unit_test(adjustments),
-        cmocka_unit_test(normal_quantile_and_mde),
+        cmocka_unit_test(normal_quantile_and_mde), cmocka_unit_test(bootstrap_median),
     };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

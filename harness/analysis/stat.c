@@ -146,6 +146,27 @@ static double resample_median(const double *v, int n, double *out, uint64_t *rng
 
 #define BATCH 250
 
+int stat_boot_median(const double *v, int n, uint64_t seed, double *lo, double *hi)
+{
+    if (n < 1)
+        return -1;
+    double *a = malloc((size_t)n * sizeof *a), *med = malloc(STAT_RESAMPLES * sizeof *med);
+    if (!a || !med) {
+        free(a);
+        free(med);
+        return -1;
+    }
+    uint64_t rng = seed;
+    for (int b = 0; b < STAT_RESAMPLES; b++)
+        med[b] = resample_median(v, n, a, &rng);
+    qsort(med, STAT_RESAMPLES, sizeof *med, cmp);
+    *lo = stat_quantile(med, STAT_RESAMPLES, (1 - STAT_LEVEL) / 2);
+    *hi = stat_quantile(med, STAT_RESAMPLES, (1 + STAT_LEVEL) / 2);
+    free(a);
+    free(med);
+    return 0;
+}
+
 /* Standard error of log(median) of sorted[0..n-1] (all > 0), from the
  * distribution-free interval of the median (Price & Bonett 2002): its
  * width on the log scale over the normal width of its exact coverage. */

@@ -49,6 +49,13 @@ int stat_describe(const double *v, int n, struct stat_desc *d);
  * that; *achieved is its coverage, 1 - 2 P(Binomial(n, 1/2) <= k). */
 void stat_median_ci(const double *sorted, int n, double level, double *lo, double *hi, double *achieved);
 
+/* Percentile-bootstrap 95% CI of the median of v[0..n-1] (STAT_RESAMPLES
+ * resamples, seeded: the same data give the same interval). With a few
+ * values it cannot reach past them, and is narrower than the
+ * order-statistic interval - it shows how much the median moves, not a
+ * guaranteed coverage. 0, or -1 for n < 1 or no memory. */
+int stat_boot_median(const double *v, int n, uint64_t seed, double *lo, double *hi);
+
 /* Cost factor of env vs base for one metric: how many times worse than
  * native. For lower-is-better metrics (times) median(env)/median(base);
  * for higher-is-better ones (rates) median(base)/median(env). So 1 = same

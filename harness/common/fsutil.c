@@ -125,3 +125,25 @@ void fs_rm_tree(const char *path)
     }
     rmdir(path);
 }
+
+unsigned long long fs_tree_bytes(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return 0;
+    if (!S_ISDIR(st.st_mode))
+        return S_ISREG(st.st_mode) ? (unsigned long long)st.st_size : 0;
+    unsigned long long sum = 0;
+    DIR *d = opendir(path);
+    if (!d)
+        return 0;
+    for (struct dirent *de; (de = readdir(d));) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        char sub[PATH_MAX];
+        snprintf(sub, sizeof sub, "%s/%s", path, de->d_name);
+        sum += fs_tree_bytes(sub);
+    }
+    closedir(d);
+    return sum;
+}

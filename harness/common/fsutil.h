@@ -30,4 +30,8 @@ int fs_write_atomic(const char *path, int (*fn)(FILE *, const void *), const voi
  * followed). Missing parts are ignored. */
 void fs_rm_tree(const char *path);
 
+/* Bytes of the regular files in a tree (or of one file; symlinks and
+ * special files count nothing, none is followed). 0 when unreadable. */
+unsigned long long fs_tree_bytes(const char *path);
+
 #endif

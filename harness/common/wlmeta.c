@@ -24,7 +24,17 @@ const struct wl_meta wlm_hold = {
     "hold", "idle: report ready, then stay until --seconds pass or the harness stops it", 0, { NULL },
 };
 
-static const struct wl_meta *const table[] = { &wlm_cpu, &wlm_mem, &wlm_disk, &wlm_startup, &wlm_hold };
+const struct wl_meta wlm_footprint = {
+    "footprint", "what one idle instance costs the host: memory by component, idle CPU, bytes on disk", WLM_HOST,
+    { "pss_mib", "idle_cpu_ms_s", NULL },
+};
+const struct wl_meta wlm_density = {
+    "density", "N idle instances at once (N = 1, 2, 4, ...): launch latency, memory per instance, idle CPU",
+    WLM_HOST, { NULL },
+};
+
+static const struct wl_meta *const table[] = { &wlm_cpu, &wlm_mem, &wlm_disk, &wlm_startup, &wlm_hold,
+                                               &wlm_footprint, &wlm_density };
 #define N (int)(sizeof table / sizeof table[0])
 
 int wl_meta_rank(const char *name)

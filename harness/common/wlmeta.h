@@ -17,6 +17,7 @@ enum wl_meta_flag {
     WLM_DISK = 1,              /* takes --file @disk --size N */
     WLM_LLC = 2,               /* takes --size: arrays sized from the last-level cache */
     WLM_PHASES = 4,            /* the harness records launch/ready/exit/teardown times */
+    WLM_HOST = 8,              /* measured by the harness around idle `hold` instances (run/hostwl.h) */
 };
 
 struct wl_meta {
@@ -28,7 +29,7 @@ struct wl_meta {
     const char *headline[3];
 };
 
-extern const struct wl_meta wlm_cpu, wlm_mem, wlm_disk, wlm_startup, wlm_hold;
+extern const struct wl_meta wlm_cpu, wlm_mem, wlm_disk, wlm_startup, wlm_hold, wlm_footprint, wlm_density;
 
 /* Look up by name; NULL if unknown. */
 const struct wl_meta *wl_meta_find(const char *name);

@@ -393,3 +393,112 @@ int cg_sweep(const char *name)
     }
     return n;
 }
+
+static int memstat_key(const char *l, const char *key, uint64_t *v)
+{
+    size_t n = strlen(key);
+    if (strncmp(l, key, n) != 0 || l[n] != ' ')
+        return 0;
+    *v = strtoull(l + n + 1, NULL, 10);
+    return 1;
+}
+
+int cg_memstat_parse(enum cg_version v, const char *text, struct cg_mem *m)
+{
+    uint64_t cur = m->current;
+    memset(m, 0, sizeof *m);
+    m->current = cur;
+    int got = 0;
+    uint64_t kstack = 0, kernel = 0;
+    for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+        if (v == CG_V1) {
+            /* Not the total_ keys: those add the children, and an
+             * instance's cgroup has none. */
+            got += memstat_key(l, "rss", &m->anon) + memstat_key(l, "cache", &m->file);
+        } else {
+            got += memstat_key(l, "anon", &m->anon) + memstat_key(l, "file", &m->file);
+            got += memstat_key(l, "kernel", &kernel) + memstat_key(l, "kernel_stack", &kstack);
+            got += memstat_key(l, "pagetables", &m->pagetables) + memstat_key(l, "slab", &m->slab);
+        }
+    }
+    /* "kernel" sums every kind from Linux 5.18; before, the parts. */
+    if (v == CG_V2)
+        m->kernel = kernel ? kernel : kstack + m->pagetables + m->slab;
+    return got ? 0 : -1;
+}
+
+int cg_proc_path(enum cg_version v, const char *text, char *path, size_t n)
+{
+    for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+        const char *c1 = strchr(l, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        const char *end = strchr(l, '\n');
+        if (!c2 || (end && c2 > end))
+            continue;
+        int match = 0;
+        if (v == CG_V2) {
+            match = c1 - l == 1 && l[0] == '0' && c2 == c1 + 1;
+        } else {
+            /* "4:memory:/x" or "7:cpu,cpuacct:/y": one name of the list. */
+            for (const char *p = c1 + 1; p < c2 && !match;) {
+                size_t k = strcspn(p, ",:");
+                match = k == 6 && !strncmp(p, "memory", 6);
+                p += k + 1;
+            }
+        }
+        if (!match)
+            continue;
+        size_t len = end ? (size_t)(end - c2 - 1) : strlen(c2 + 1);
+        if (len + 1 > n)
+            return -1;
+        memcpy(path, c2 + 1, len);
+        path[len] = '\0';
+        return 0;
+    }
+    return -1;
+}
+
+/* The whole of a small file, NUL-terminated, into buf. 0 or -1. */
+static int read_small(const char *path, char *buf, size_t n)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t k = read(fd, buf, n - 1);
+    close(fd);
+    if (k < 0)
+        return -1;
+    buf[k] = '\0';
+    return 0;
+}
+
+int cg_mem_of_pid(pid_t pid, struct cg_mem *m)
+{
+    enum cg_version v;
+    char *mnt = NULL, buf[8192], mine[1024], its[1024], path[4096];
+    memset(m, 0, sizeof *m);
+    if (cg_detect(&v, NULL) < 0 || cgroup_get_subsys_mount_point("memory", &mnt) != 0)
+        return -1;
+    snprintf(path, sizeof path, "/proc/%d/cgroup", (int)pid);
+    int rc = -1;
+    if (read_small(path, buf, sizeof buf) < 0 || cg_proc_path(v, buf, its, sizeof its) < 0 ||
+        read_small("/proc/self/cgroup", buf, sizeof buf) < 0 || cg_proc_path(v, buf, mine, sizeof mine) < 0)
+        goto out;
+    rc = 0;
+    if (!strcmp(its, mine))
+        goto out;
+    rc = -1;
+    snprintf(path, sizeof path, "%s%s/%s", mnt, its, v == CG_V1 ? "memory.usage_in_bytes" : "memory.current");
+    if (read_small(path, buf, sizeof buf) < 0)
+        goto out;
+    m->current = strtoull(buf, NULL, 10);
+    snprintf(path, sizeof path, "%s%s/memory.stat", mnt, its);
+    if (read_small(path, buf, sizeof buf) < 0 || cg_memstat_parse(v, buf, m) < 0)
+        goto out;
+    snprintf(path, sizeof path, "%s%s/memory.kmem.usage_in_bytes", mnt, its);
+    if (v == CG_V1 && read_small(path, buf, sizeof buf) == 0)
+        m->kernel = strtoull(buf, NULL, 10);
+    rc = 1;
+out:
+    free(mnt);
+    return rc;
+}

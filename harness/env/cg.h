@@ -6,6 +6,7 @@
 
 #include "common/err.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -58,6 +59,30 @@ int cg_task_paths(const char *name, const struct cg_limits *l, char paths[][CG_P
 
 /* Read CPU time used (ns) and peak memory (bytes; 0 when unknown). */
 int cg_usage(struct cg *c, uint64_t *cpu_ns, uint64_t *mem_peak, struct vb_err *e);
+
+/* The memory a cgroup is charged with (bytes): what the instance costs
+ * the host as the kernel accounts it, page cache and kernel memory
+ * (slab, page tables, stacks) included. */
+struct cg_mem {
+    uint64_t current;          /* v2 memory.current, v1 memory.usage_in_bytes */
+    uint64_t anon, file;       /* v2 anon/file, v1 rss/cache */
+    uint64_t kernel;           /* v2 kernel (or its parts), v1 memory.kmem.usage_in_bytes */
+    uint64_t pagetables, slab; /* v2 only (0 on v1) */
+};
+
+/* memory.stat text of version v -> m (current and, on v1, kernel are not
+ * in it). 0, or -1 when it holds none of the keys. */
+int cg_memstat_parse(enum cg_version v, const char *text, struct cg_mem *m);
+
+/* /proc/<pid>/cgroup text -> the path of the memory cgroup (v1: the line
+ * naming the memory controller; v2: the "0::" line). 0, or -1. */
+int cg_proc_path(enum cg_version v, const char *text, char *path, size_t n);
+
+/* The memory of the cgroup pid is in, when that is not the caller's own
+ * (a process the harness started without a cgroup is charged to the
+ * harness's: nothing of its own to read). 1 with m filled, 0 when pid
+ * shares the caller's cgroup, -1 when it cannot be read. */
+int cg_mem_of_pid(pid_t pid, struct cg_mem *m);
 
 /* Did the memory controller kill something (OOM) in this cgroup? 1/0. */
 int cg_oom_killed(struct cg *c);

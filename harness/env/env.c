@@ -81,3 +81,15 @@ int env_job_argv(const struct env_job *job, const char *wl, const char *disk_as,
     argv[job->argc + 2] = NULL;
     return job->argc + 2;
 }
+
+void env_budget_get(const struct env_ops *env, const struct run_cfg *cfg, struct env_budget *b)
+{
+    *b = (struct env_budget){ 10, 2 };
+    if (env->budget)
+        env->budget(cfg, b);
+    /* An emulated host runs everything slower, the harness included. */
+    if (cfg->host_slowdown > 1) {
+        b->start_s *= cfg->host_slowdown;
+        b->slowdown *= cfg->host_slowdown;
+    }
+}

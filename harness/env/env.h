@@ -99,6 +99,10 @@ struct env_ops {
     const char *summary;
     unsigned needs;            /* enum env_need */
     int baseline;              /* the one others are compared with (native) */
+    /* What inst->pid is, for the footprint (enum usage_role, env/usage.h):
+     * wl itself (0), the runtime beside it, or the VMM; its descendants are
+     * the workload. */
+    int top;
     /* Can this env run here? 0, or <0 with e saying why and what to do. */
     int (*probe)(const struct run_cfg *cfg, struct vb_err *e);
     /* Once per run, after probe. *state is passed to the calls below. */
@@ -140,6 +144,10 @@ int env_is_baseline(const char *name);
 /* Add an extra metric to inst (ignored past ENV_EXTRA_MAX). */
 void env_inst_metric(struct env_inst *inst, const char *name, const char *unit,
                      const char *dir, double value);
+
+/* env's budget for a launch under cfg: 10 s to start and 2x native work
+ * unless the env says otherwise, times cfg->host_slowdown. */
+void env_budget_get(const struct env_ops *env, const struct run_cfg *cfg, struct env_budget *b);
 
 /* Close inst's stream (stop()'s last step in every env). Idempotent. */
 void env_inst_close(struct env_inst *inst);

@@ -11,6 +11,7 @@
  * is not applied, and the env's summary says so. */
 #include "env/env.h"
 #include "env/cg.h"
+#include "env/usage.h"
 #include "env/oci.h"
 #include "common/fsutil.h"
 #include "common/own.h"
@@ -271,7 +272,7 @@ static void oci_budget(const struct run_cfg *cfg, struct env_budget *b)
 const struct env_ops env_oci_runc = {
     .name = "oci-runc",
     .summary = "runc on an OCI bundle of the same rootfs, CPU set and memory limit (peer)",
-    .needs = ENV_NEEDS_ROOTFS,
+    .needs = ENV_NEEDS_ROOTFS, .top = USAGE_RUNTIME,
     .probe = runc_probe, .prepare = runc_prepare, .launch = oci_launch,
     .wait = oci_wait, .stop = oci_stop, .teardown = oci_teardown, .budget = oci_budget, .sweep = runc_sweep,
 };
@@ -279,7 +280,7 @@ const struct env_ops env_oci_runc = {
 const struct env_ops env_oci_crun = {
     .name = "oci-crun",
     .summary = "crun on the same bundle (peer; on cgroup v1 hosts without cgroups: memory limit not applied)",
-    .needs = ENV_NEEDS_ROOTFS,
+    .needs = ENV_NEEDS_ROOTFS, .top = USAGE_RUNTIME,
     .probe = crun_probe, .prepare = crun_prepare, .launch = oci_launch,
     .wait = oci_wait, .stop = oci_stop, .teardown = oci_teardown, .budget = oci_budget, .sweep = crun_sweep,
 };

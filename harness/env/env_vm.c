@@ -29,6 +29,7 @@
  * SIGINT via the runner, and a sweep of leftover vcbench-* guests in
  * prepare. */
 #include "env/env.h"
+#include "env/usage.h"
 #include "env/domxml.h"
 #include "common/fsutil.h"
 #include "common/own.h"
@@ -909,6 +910,7 @@ const struct env_ops env_vm = {
     .name = "vm",
     .summary = "a guest through libvirt (embedded QEMU driver by default), KVM or TCG",
     .needs = ENV_NEEDS_KERNEL,
+    .top = USAGE_VMM,
     .probe = vm_probe,
     .prepare = vm_prepare,
     .launch = vm_launch,

@@ -1,9 +1,9 @@
 #include "report/chart.h"
+#include "report/chartlib.h"
 #include "common/units.h"
 #include "env/env.h"
+#include "common/wlmeta.h"
 
-/* Environments one chart shows: five, each in up to two arms of an A/B run, and room. */
-#define CHART_MAX_ENVS 16
 
 #include <ctype.h>
 #include <errno.h>
@@ -17,13 +17,13 @@
 #include <unistd.h>
 
 /* Both outputs from one script: PNG for the report, SVG for papers. */
-static void terminals(FILE *gp, const char *name, int w, int h)
+void chart_terminals(FILE *gp, const char *name, int w, int h)
 {
     fprintf(gp, "set terminal pngcairo size %d,%d font 'DejaVu Sans,11' noenhanced\n", w, h);
     fprintf(gp, "set output '%s.png'\n", name);
 }
 
-static void render_again(FILE *gp, const char *name, int w, int h)
+void chart_render_again(FILE *gp, const char *name, int w, int h)
 {
     fprintf(gp, "set terminal svg size %d,%d font 'DejaVu Sans,11' noenhanced\n", w, h);
     fprintf(gp, "set output '%s.svg'\nreplot\nunset output\n", name);
@@ -31,16 +31,16 @@ static void render_again(FILE *gp, const char *name, int w, int h)
 
 /* The PNG terminal and a two-line title: what the chart shows, then the
  * host, the accelerator and the number of runs. */
-static void head(FILE *gp, const char *name, int w, int h, const char *title, const struct chart_meta *m)
+void chart_head(FILE *gp, const char *name, int w, int h, const char *title, const struct chart_meta *m)
 {
-    terminals(gp, name, w, h);
+    chart_terminals(gp, name, w, h);
     fprintf(gp, "set title \"%s\\nhost %s, accelerator %s, %d runs per environment\"\n", title, m->host,
             m->accel, m->runs);
 }
 
 /* Environments in the summary (table order), optionally without the
  * baseline (native). */
-static int envs_of(const struct summary *s, const char *workload, int with_native, const char *out[CHART_MAX_ENVS])
+int chart_envs_of(const struct summary *s, const char *workload, int with_native, const char *out[CHART_MAX_ENVS])
 {
     int n = 0;
     for (int i = 0; i < s->n && n < CHART_MAX_ENVS; i++) {
@@ -62,7 +62,7 @@ static int envs_of(const struct summary *s, const char *workload, int with_nativ
 int chart_overhead(FILE *gp, FILE *dat, const struct summary *s, const char *workload, const struct chart_meta *m)
 {
     const char *envs[CHART_MAX_ENVS];
-    int ne = envs_of(s, workload, 0, envs);
+    int ne = chart_envs_of(s, workload, 0, envs);
     if (ne == 0)
         return 1;
     int rows = 0;
@@ -104,7 +104,7 @@ int chart_overhead(FILE *gp, FILE *dat, const struct summary *s, const char *wor
     snprintf(title, sizeof title, "Cost versus native: %s workload", workload);
     int w = 300 + rows * (40 + 30 * ne);
     w = w < 900 ? 900 : w > 2400 ? 2400 : w;
-    head(gp, name, w, 560, title, m);
+    chart_head(gp, name, w, 560, title, m);
     fputs("set style data histograms\n"
           "set style histogram errorbars gap 2 lw 1\n"
           "set style fill solid 0.85 border -1\n"
@@ -126,11 +126,11 @@ int chart_overhead(FILE *gp, FILE *dat, const struct summary *s, const char *wor
         fprintf(gp, "%s using %d:%d:%d%s title '%s'", k ? ", ''" : "", 2 + 3 * k, 3 + 3 * k, 4 + 3 * k,
                 k ? "" : ":xtic(1)", envs[k]);
     fputs(", 1 with lines dt 2 lw 2 lc rgb 'black' title 'native = 1'\n", gp);
-    render_again(gp, name, w, 560);
+    chart_render_again(gp, name, w, 560);
     return 0;
 }
 
-static double med(const struct summary *s, const char *env, const char *wl, const char *metric)
+double chart_med(const struct summary *s, const char *env, const char *wl, const char *metric)
 {
     const struct summ_group *g = summary_find(s, env, wl, metric);
     return g ? g->d.median : NAN;
@@ -139,7 +139,7 @@ static double med(const struct summary *s, const char *env, const char *wl, cons
 int chart_startup(FILE *gp, FILE *dat, const struct summary *s, const struct chart_meta *m)
 {
     const char *envs[CHART_MAX_ENVS], *drawn[CHART_MAX_ENVS];
-    int ne = envs_of(s, "startup", 1, envs);
+    int ne = chart_envs_of(s, "startup", 1, envs);
     int rows = 0;
     double lo = INFINITY, hi = 0;
     /* Cumulative clock points from the launch call: the phases are the
@@ -147,8 +147,8 @@ int chart_startup(FILE *gp, FILE *dat, const struct summary *s, const struct cha
      * teardown), drawn as boxes so a log axis works too. */
     fputs("# env launch_ms ready_ms exit_ms total_ms\n", dat);
     for (int k = 0; k < ne; k++) {
-        double l = med(s, envs[k], "startup", "launch_ms"), r = med(s, envs[k], "startup", "ready_ms");
-        double x = med(s, envs[k], "startup", "exit_ms"), tot = med(s, envs[k], "startup", "total_ms");
+        double l = chart_med(s, envs[k], "startup", "launch_ms"), r = chart_med(s, envs[k], "startup", "ready_ms");
+        double x = chart_med(s, envs[k], "startup", "exit_ms"), tot = chart_med(s, envs[k], "startup", "total_ms");
         if (isnan(l) || isnan(r) || isnan(x) || isnan(tot))
             continue;
         fprintf(dat, "\"%s\" %.6g %.6g %.6g %.6g\n", envs[k], l, r, x, tot);
@@ -158,7 +158,7 @@ int chart_startup(FILE *gp, FILE *dat, const struct summary *s, const struct cha
     }
     if (rows == 0)
         return 1;
-    head(gp, "startup", 900, 560, "Start-up: launch call to ready, exit and teardown (medians)", m);
+    chart_head(gp, "startup", 900, 560, "Start-up: launch call to ready, exit and teardown (medians)", m);
     fputs("set style fill solid 0.85 border -1\n"
           "set grid ytics lc rgb '#dddddd'\n"
           "set key outside right top vertical\n"
@@ -180,7 +180,7 @@ int chart_startup(FILE *gp, FILE *dat, const struct summary *s, const struct cha
           "'' using 0:4:($0-0.3):($0+0.3):3:4 with boxxyerror title 'to exit', "
           "'' using 0:5:($0-0.3):($0+0.3):4:5 with boxxyerror title 'teardown', "
           "'' using 0:5:(sprintf('%.4g ms', $5)) with labels offset 0,1 notitle\n", gp);
-    render_again(gp, "startup", 900, 560);
+    chart_render_again(gp, "startup", 900, 560);
     return 0;
 }
 
@@ -196,7 +196,7 @@ static uint64_t lat_size(const char *metric)
 int chart_memlat(FILE *gp, FILE *dat, const struct summary *s, const struct chart_meta *m)
 {
     const char *envs[CHART_MAX_ENVS];
-    int ne = envs_of(s, "mem", 1, envs);
+    int ne = chart_envs_of(s, "mem", 1, envs);
     uint64_t xmin = 0, xmax = 0;
     int blocks = 0;
     for (int k = 0; k < ne; k++) {
@@ -217,7 +217,7 @@ int chart_memlat(FILE *gp, FILE *dat, const struct summary *s, const struct char
     }
     if (blocks == 0)
         return 1;
-    head(gp, "memlat", 1000, 600, "Memory latency: dependent loads over a random cycle", m);
+    chart_head(gp, "memlat", 1000, 600, "Memory latency: dependent loads over a random cycle", m);
     fputs("set logscale x 2\nset logscale y 10\n"
           "set grid xtics ytics lc rgb '#dddddd'\n"
           "set key left top\n"
@@ -237,14 +237,14 @@ int chart_memlat(FILE *gp, FILE *dat, const struct summary *s, const struct char
         fprintf(gp, "%s'memlat.dat' index %d using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.6 title '%s'",
                 k ? ", " : "", b, envs[k]);
     fputc('\n', gp);
-    render_again(gp, "memlat", 1000, 600);
+    chart_render_again(gp, "memlat", 1000, 600);
     return 0;
 }
 
 int chart_disklat(FILE *gp, FILE *dat, const struct summary *s, const struct chart_meta *m)
 {
     const char *envs[CHART_MAX_ENVS];
-    int ne = envs_of(s, "disk", 1, envs);
+    int ne = chart_envs_of(s, "disk", 1, envs);
     static const char *const pats[] = { "seqread", "seqwrite", "randread", "randwrite" };
     static const char *const pcts[] = { "p50", "p99", "p999" };
     int rows = 0;
@@ -263,13 +263,13 @@ int chart_disklat(FILE *gp, FILE *dat, const struct summary *s, const struct cha
                 continue;
             fprintf(dat, "\"%s %s\"", pats[p], !strcmp(pcts[q], "p999") ? "p99.9" : pcts[q]);
             for (int k = 0; k < ne; k++)
-                fprintf(dat, " %.6g", med(s, envs[k], "disk", metric));
+                fprintf(dat, " %.6g", chart_med(s, envs[k], "disk", metric));
             fputc('\n', dat);
             rows++;
         }
     if (rows == 0)
         return 1;
-    head(gp, "disklat", 1200, 560, "Disk latency percentiles, O_DIRECT, queue depth 1 (medians over runs)", m);
+    chart_head(gp, "disklat", 1200, 560, "Disk latency percentiles, O_DIRECT, queue depth 1 (medians over runs)", m);
     fputs("set style data histograms\n"
           "set style histogram clustered gap 1\n"
           "set style fill solid 0.85 border -1\n"
@@ -284,7 +284,7 @@ int chart_disklat(FILE *gp, FILE *dat, const struct summary *s, const struct cha
     for (int k = 0; k < ne; k++)
         fprintf(gp, "%s using %d%s title '%s'", k ? ", ''" : "", 2 + k, k ? "" : ":xtic(1)", envs[k]);
     fputc('\n', gp);
-    render_again(gp, "disklat", 1200, 560);
+    chart_render_again(gp, "disklat", 1200, 560);
     return 0;
 }
 
@@ -416,7 +416,7 @@ int chart_history(FILE *gp, FILE *dat, const struct history *h, const char *work
         snprintf(where, sizeof where, " on %s%s%s%s", h->host, *h->accel ? " (" : "", h->accel, *h->accel ? ")" : "");
     int w = 300 + h->nrun * 12;
     w = w < 900 ? 900 : w > 2400 ? 2400 : w;
-    terminals(gp, name, w, 560);
+    chart_terminals(gp, name, w, 560);
     fprintf(gp, "set title \"%s %s%s, %d runs\\nmedian and 95%% CI of each run, relative to the first run; "
             "dashed: a change point (a new level starts)\" noenhanced\n", workload, metric, where, h->nrun);
     fprintf(gp, "set ylabel '%% change of %s vs the first run (%s is better)'\nset xlabel 'run (oldest first)'\n",
@@ -436,7 +436,7 @@ int chart_history(FILE *gp, FILE *dat, const struct history *h, const char *work
                 h->s[cols[k]].env);
     }
     fputc('\n', gp);
-    render_again(gp, name, w, 560);
+    chart_render_again(gp, name, w, 560);
     return 0;
 }
 
@@ -482,6 +482,10 @@ int chart_all(const struct results *res, struct vb_err *e)
             first &= strcmp(s->g[j].workload, s->g[i].workload) != 0;
         if (!first)
             continue;
+        /* What an instance costs has charts of its own below. */
+        const struct wl_meta *w = wl_meta_find(s->g[i].workload);
+        if (w && (w->flags & WLM_HOST))
+            continue;
         char name[64];
         snprintf(name, sizeof name, "overhead_%s", s->g[i].workload);
         rc = one(pdir, name, NULL, s->g[i].workload, s, &m, e);
@@ -492,6 +496,12 @@ int chart_all(const struct results *res, struct vb_err *e)
         rc = one(pdir, "memlat", chart_memlat, NULL, s, &m, e);
     if (rc == 0)
         rc = one(pdir, "disklat", chart_disklat, NULL, s, &m, e);
+    if (rc == 0)
+        rc = one(pdir, "footprint", chart_footprint, NULL, s, &m, e);
+    if (rc == 0)
+        rc = one(pdir, "density_mem", chart_density_mem, NULL, s, &m, e);
+    if (rc == 0)
+        rc = one(pdir, "density_launch", chart_density_launch, NULL, s, &m, e);
     if (rc == 0) {
         /* The topology picture, when hwloc's lstopo is there (optional). */
         const char *svg[] = { "lstopo-no-graphics", "-f", "--of", "svg", "topology.svg", NULL };

@@ -25,6 +25,11 @@ int chart_overhead(FILE *gp, FILE *dat, const struct summary *s, const char *wor
 int chart_startup(FILE *gp, FILE *dat, const struct summary *s, const struct chart_meta *m);
 int chart_memlat(FILE *gp, FILE *dat, const struct summary *s, const struct chart_meta *m);
 int chart_disklat(FILE *gp, FILE *dat, const struct summary *s, const struct chart_meta *m);
+/* What instances cost (chart_cost.c): one idle instance's memory by
+ * component; memory per instance and launch latency against N. */
+int chart_footprint(FILE *gp, FILE *dat, const struct summary *s, const struct chart_meta *m);
+int chart_density_mem(FILE *gp, FILE *dat, const struct summary *s, const struct chart_meta *m);
+int chart_density_launch(FILE *gp, FILE *dat, const struct summary *s, const struct chart_meta *m);
 
 /* A headline metric over the runs of a history (lines per env, change
  * points dashed); 1 when the history lacks it. */

@@ -2,6 +2,7 @@
  * workload, figures, caveats and the command to reproduce - everything
  * from one opened results directory. */
 #include "report/mdreport.h"
+#include "report/mdlib.h"
 #include "common/wlmeta.h"
 #include "env/env.h"
 
@@ -27,7 +28,7 @@ static const char *num(const struct results *r, unsigned long long v)
 /* Free text from run.json or raw.csv made safe for a Markdown table cell
  * or line: markup characters escaped, control bytes as spaces. In one of 16
  * rotating buffers, so several can be used in one printf. */
-static const char *md(const char *s)
+const char *md(const char *s)
 {
     static char ring[16][1100];
     static int next;
@@ -77,7 +78,7 @@ static const char *mdlink(const char *s)
     return out;
 }
 
-static void fmt(char *out, size_t n, double v)
+void md_num(char *out, size_t n, double v)
 {
     if (v != v)
         snprintf(out, n, "-");
@@ -103,9 +104,9 @@ static void cost_cell(FILE *f, const struct summ_group *x, int bold)
         return;
     }
     char c[32], cl[32], ch[32];
-    fmt(c, sizeof c, x->cost);
-    fmt(cl, sizeof cl, x->cost_lo);
-    fmt(ch, sizeof ch, x->cost_hi);
+    md_num(c, sizeof c, x->cost);
+    md_num(cl, sizeof cl, x->cost_lo);
+    md_num(ch, sizeof ch, x->cost_hi);
     fprintf(f, "%s%sx%s [%s - %s]", bold ? "**" : "", c, bold ? "**" : "", cl, ch);
 }
 
@@ -118,9 +119,9 @@ static void table(FILE *f, const struct summary *s, const char *wl)
         if (strcmp(x->workload, wl) != 0)
             continue;
         char m[32], lo[32], hi[32];
-        fmt(m, sizeof m, x->d.median);
-        fmt(lo, sizeof lo, x->d.ci_lo);
-        fmt(hi, sizeof hi, x->d.ci_hi);
+        md_num(m, sizeof m, x->d.median);
+        md_num(lo, sizeof lo, x->d.ci_lo);
+        md_num(hi, sizeof hi, x->d.ci_hi);
         fprintf(f, "| %s (%s, %s better) | %s | %d | %s | %s - %s | ", x->metric, x->unit,
                 !strcmp(x->dir, "higher") ? "higher" : "lower", x->env, x->d.n, m, lo, hi);
         cost_cell(f, x, 0);
@@ -144,7 +145,7 @@ static void answer_lines(FILE *f, const struct summary *s, const char *workload,
         if (strcmp(x->workload, workload) || strcmp(x->metric, metric))
             continue;
         char m[32];
-        fmt(m, sizeof m, x->d.median);
+        md_num(m, sizeof m, x->d.median);
         fprintf(f, "| %s | %s (%s) | %s | %s | ", x->workload, x->metric, x->unit, x->env, m);
         cost_cell(f, x, 1);
         fputs(" |\n", f);
@@ -171,7 +172,7 @@ static void answer(FILE *f, const struct results *r)
     int nw;
     const struct wl_meta *const *wls = wl_meta_all(&nw);
     for (int w = 0; w < nw; w++)
-        for (int h = 0; wls[w]->headline[h]; h++)
+        for (int h = 0; !(wls[w]->flags & WLM_HOST) && wls[w]->headline[h]; h++)
             answer_lines(f, s, wls[w]->name, wls[w]->headline[h]);
 }
 
@@ -188,6 +189,10 @@ static void host_versions(FILE *f, const struct results *r)
     fprintf(f, "| accelerator | %s: %s |\n", r->summ.accel, md(m->accel_reason));
     if (*m->pmu)
         fprintf(f, "| hardware counters | %s |\n", md(m->pmu));
+    if (*m->thp)
+        fprintf(f, "| transparent huge pages | %s |\n", md(m->thp));
+    if (*m->ksm)
+        fprintf(f, "| KSM | %s |\n", md(m->ksm));
 
     fputs("\n## Versions\n\n| | |\n|---|---|\n", f);
     fprintf(f, "| libvirt | %s (URI: %s) |\n", md(m->libvirt_version), md(m->libvirt_uri));
@@ -224,7 +229,7 @@ static void method(FILE *f, const struct results *r)
                                                                                               : "(none)");
 }
 
-static void figure(FILE *f, const char *dir, const char *name, const char *caption)
+void md_figure(FILE *f, const char *dir, const char *name, const char *caption)
 {
     char path[PATH_MAX + 80];
     snprintf(path, sizeof path, "%s/plots/%s.png", dir, name);
@@ -235,12 +240,20 @@ static void figure(FILE *f, const char *dir, const char *name, const char *capti
     fprintf(f, "![%s](%s)\n\n*%s* ([SVG](%s))\n\n", caption, mdlink(path), caption, mdlink(svg));
 }
 
+/* Workloads measured from the host (footprint, density) have their own
+ * section: their series are not "how much slower". */
+static int is_host(const char *workload)
+{
+    const struct wl_meta *w = wl_meta_find(workload);
+    return w && (w->flags & WLM_HOST);
+}
+
 static void results_and_figures(FILE *f, const struct results *r)
 {
     const struct summary *s = &r->summ;
     fputs("\n## Results\n\n", f);
     for (int i = 0; i < s->n; i++) {
-        if (!workload_first(s, i))
+        if (!workload_first(s, i) || is_host(s->g[i].workload))
             continue;
         fprintf(f, "### %s\n\n", s->g[i].workload);
         table(f, s, s->g[i].workload);
@@ -248,16 +261,16 @@ static void results_and_figures(FILE *f, const struct results *r)
     }
     fputs("## Figures\n\n", f);
     for (int i = 0; i < s->n; i++) {
-        if (!workload_first(s, i))
+        if (!workload_first(s, i) || is_host(s->g[i].workload))
             continue;
         char name[64], cap[160];
         snprintf(name, sizeof name, "overhead_%s", s->g[i].workload);
         snprintf(cap, sizeof cap, "Cost versus native, %s workload (median ratio, 95%% CI)", s->g[i].workload);
-        figure(f, r->dir, name, cap);
+        md_figure(f, r->dir, name, cap);
     }
-    figure(f, r->dir, "startup", "Start-up phases from the launch call (medians)");
-    figure(f, r->dir, "memlat", "Memory latency versus working set, cache sizes marked");
-    figure(f, r->dir, "disklat", "Disk latency percentiles per pattern");
+    md_figure(f, r->dir, "startup", "Start-up phases from the launch call (medians)");
+    md_figure(f, r->dir, "memlat", "Memory latency versus working set, cache sizes marked");
+    md_figure(f, r->dir, "disklat", "Disk latency percentiles per pattern");
     char path[PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/plots/topology.svg", r->dir);
     if (access(path, R_OK) == 0)
@@ -332,6 +345,7 @@ int mdreport_write(FILE *f, const struct results *r, struct vb_err *e)
     host_versions(f, r);
     method(f, r);
     results_and_figures(f, r);
+    mdcost_write(f, r);
     caveats(f, r);
     reproduce(f, r);
     return ferror(f) ? vb_errf(e, VB_EHOST, "cannot write the report") : 0;

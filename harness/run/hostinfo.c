@@ -80,6 +80,23 @@ void hostinfo_get(struct hostinfo *h, const char *kernel_dir, const char *wl_pat
     pmu_probe(why, sizeof why);
     snprintf(h->pmu, sizeof h->pmu, "%s%s", *why ? "not available: " : "instructions and cycles (perf_event_open)",
              why);
+    /* Both change what an instance's memory costs: THP how much a touched
+     * page brings in, KSM whether guests' equal pages are merged. */
+    char thp[64], defrag[64];
+    file_line("/sys/kernel/mm/transparent_hugepage/enabled", NULL, thp, sizeof thp);
+    file_line("/sys/kernel/mm/transparent_hugepage/defrag", NULL, defrag, sizeof defrag);
+    const char *a = strchr(thp, '['), *b = a ? strchr(a, ']') : NULL;
+    const char *c = strchr(defrag, '['), *d = c ? strchr(c, ']') : NULL;
+    if (a && b)
+        snprintf(h->thp, sizeof h->thp, "%.*s (defrag %.*s)", (int)(b - a - 1), a + 1, c && d ? (int)(d - c - 1) : 1,
+                 c && d ? c + 1 : "?");
+    char run[16], shared[32];
+    file_line("/sys/kernel/mm/ksm/run", NULL, run, sizeof run);
+    file_line("/sys/kernel/mm/ksm/pages_shared", NULL, shared, sizeof shared);
+    if (!strcmp(run, "1"))
+        snprintf(h->ksm, sizeof h->ksm, "on, %s pages shared", shared);
+    else if (*run)
+        snprintf(h->ksm, sizeof h->ksm, "off");
     if (wl_path) {
         char *argv[] = { (char *)wl_path, "--version", NULL };
         proc_first_line(argv, h->wl_build, sizeof h->wl_build);

@@ -18,6 +18,8 @@ struct hostinfo {
     char commit[48];           /* vcbench's git commit (build time) */
     char wl_build[64];         /* `wl --version`: version, linkage, libc */
     char pmu[160];             /* hardware counters: what wl records, or why none */
+    char thp[48];              /* transparent huge pages: "madvise", "always" or "never" (+ defrag) */
+    char ksm[64];              /* "off", or "on, N pages shared" */
 };
 
 /* Fill h; unknown fields are "" (or 0). kernel_dir and wl_path may be NULL. */

@@ -23,6 +23,7 @@ struct run_meta {
     char accel[8], accel_reason[512];
     char wl_sha256[65], wl_build[64], profile[16];
     char pmu[160];                         /* hardware counters, or why none ("" in older runs) */
+    char thp[48], ksm[64];                 /* memory policies that change footprints ("" in older runs) */
     char cpus_workload[128], cpus_harness[128], cpus_emulator[128], pinning[256];
     unsigned long long cache_bytes[4];     /* L1d, L2, L3, L4; 0 = absent */
     char kernel[512], libvirt_uri[512];

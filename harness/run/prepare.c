@@ -5,6 +5,7 @@
 #include "env/accel.h"
 #include "env/pin.h"
 #include "run/hostinfo.h"
+#include "run/hostwl.h"
 #include "common/diskfile.h"
 #include "common/fsutil.h"
 #include "common/own.h"
@@ -139,6 +140,8 @@ static int workloads_parse(const char *list, struct run *r, struct run_arm *a, c
         char derived[128];
         auto_args(w, r, a, llc, derived, sizeof derived);
         a->wls[i].name = w->name;
+        /* --runs is for every workload; without it the profile's count. */
+        a->wls[i].runs = q->runs || profile_runs(r->prof, w->name) == r->prof->runs ? 0 : profile_runs(r->prof, w->name);
         if (args_add_words(&a->wls[i], derived, e) < 0 || args_add_words(&a->wls[i], profile_args(r->prof, w->name), e) < 0)
             return -1;
     }
@@ -149,6 +152,13 @@ static int workloads_parse(const char *list, struct run *r, struct run_arm *a, c
     for (int i = 0; i < a->nsets; i++)
         if (set_apply(r, a, a->sets[i], e) < 0)
             return -1;
+    /* wl checks its own options when it runs; the harness's are checked
+     * now, before anything is made. */
+    for (int i = 0; i < n; i++) {
+        const struct hostwl *hw = hostwl_find(a->wls[i].name);
+        if (hw && hostwl_check(hw, a->wls[i].argc, a->wls[i].argv, e) < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -492,6 +502,8 @@ static void meta_fill(struct run *r)
     snprintf(m->vcbench_commit, sizeof m->vcbench_commit, "%s", hi.commit);
     snprintf(m->wl_build, sizeof m->wl_build, "%s", hi.wl_build);
     snprintf(m->pmu, sizeof m->pmu, "%s", hi.pmu);
+    snprintf(m->thp, sizeof m->thp, "%s", hi.thp);
+    snprintf(m->ksm, sizeof m->ksm, "%s", hi.ksm);
     snprintf(m->accel, sizeof m->accel, "%s", r->accel);
     snprintf(m->accel_reason, sizeof m->accel_reason, "%s", r->accel_why);
     snprintf(m->wl_sha256, sizeof m->wl_sha256, "%s", a0->sha);

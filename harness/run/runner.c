@@ -2,6 +2,7 @@
  * each one's protocol stream parsed, judged and appended to raw.csv. */
 #include "run/runner.h"
 #include "run/plan.h"
+#include "run/held.h"
 #include "common/io.h"
 #include "common/proto.h"
 #include "common/sig.h"
@@ -185,6 +186,7 @@ struct one {
     void *state;
     const struct run_workload *wl;
     int rep, seq;
+    int *subseq;               /* launch numbers for the instances of host-measured workloads */
 };
 
 static int row(const struct one *o, const char *params, const char *metric, const char *unit,
@@ -260,13 +262,7 @@ static void launch_once(const struct one *o, struct env_inst *inst, struct launc
     int code = -1;
     L->fixed = cfg->timeout_s > 0;
     L->learned_ns = *o->learned;
-    L->budget = (struct env_budget){ 10, 2 };
-    if (o->env->budget)
-        o->env->budget(cfg, &L->budget);
-    if (cfg->host_slowdown > 1) {
-        L->budget.start_s *= cfg->host_slowdown;
-        L->budget.slowdown *= cfg->host_slowdown;
-    }
+    env_budget_get(o->env, cfg, &L->budget);
     oc->status = "ok";
     oc->t0 = io_now_ns();
     L->deadline = oc->t0 + (uint64_t)((L->fixed ? (double)cfg->timeout_s : L->budget.start_s) * 1e9);
@@ -347,10 +343,58 @@ static int record(const struct one *o, const struct launch_log *L, const struct 
     return 0;
 }
 
+/* How a launch or repetition ended: 1 ok, 0 failed (said on stderr), -1
+ * interrupted (e). */
+static int outcome_of(const struct one *o, const char *status, const char *why, int interrupted, struct vb_err *e)
+{
+    if (interrupted)
+        return vb_errf(e, VB_EINTR, "interrupted");
+    if (!strcmp(status, "ok"))
+        return 1;
+    fprintf(stderr, "vcbench: %s%s%s/%s rep %d: %s: %s\n", o->env->name, *o->slot->arm ? "@" : "", o->slot->arm,
+            o->wl->name, o->rep, status, why);
+    return 0;
+}
+
+static int seq_next(void *arg)
+{
+    int *s = arg;
+    return (*s)++;
+}
+
+/* One repetition of a workload measured from the host (run/hostwl.h),
+ * recorded like a launch: a failure row when it failed, its metrics. Its
+ * warm-up is one instance started and stopped (held_warmup). */
+static int run_host(const struct one *o, const struct hostwl *hw, struct vb_err *e)
+{
+    struct hostwl_out *out = calloc(1, sizeof *out);
+    if (!out)
+        return vb_errf(e, VB_EFAIL, "out of memory");
+    snprintf(out->status, sizeof out->status, "ok");
+    struct hostwl_ctx c = { .env = o->env, .state = o->state, .cfg = o->slot->cfg, .argc = o->wl->argc,
+                            .argv = o->wl->argv, .seq = seq_next, .seq_arg = o->subseq };
+    int rc = o->rep == 0 ? held_warmup(&c, out) : hw->run(&c, out, e);
+    const char *st = out->status, *note = out->note, *p = out->params;
+    if (rc == 0 && o->rep > 0) {
+        if (strcmp(st, "ok") != 0 && row(o, p, "run", "", "", 0, 0, st, note, e) < 0)
+            rc = -1;
+        for (int i = 0; rc == 0 && i < out->nm; i++)
+            if (row(o, p, out->m[i].name, out->m[i].unit, out->m[i].dir, out->m[i].value, 1, st, note, e) < 0)
+                rc = -1;
+    }
+    if (rc == 0)
+        rc = outcome_of(o, st, note, out->interrupted, e);
+    free(out);
+    return rc;
+}
+
 /* Launch once and record. Returns 1 ok, 0 failed (recorded), -1 on an error
  * that stops the run (cannot write results, interrupted). */
 static int run_one(const struct one *o, struct vb_err *e)
 {
+    const struct hostwl *hw = hostwl_find(o->wl->name);
+    if (hw)
+        return run_host(o, hw, e);
     struct launch_log *L = calloc(1, sizeof *L);
     if (!L)
         return vb_errf(e, VB_EFAIL, "out of memory");
@@ -362,13 +406,7 @@ static int run_one(const struct one *o, struct vb_err *e)
     free(L);
     if (rc < 0)
         return -1;
-    if (oc.interrupted)
-        return vb_errf(e, VB_EINTR, "interrupted");
-    if (!strcmp(oc.status, "ok"))
-        return 1;
-    fprintf(stderr, "vcbench: %s%s%s/%s rep %d: %s: %s\n", o->env->name, *o->slot->arm ? "@" : "", o->slot->arm,
-            o->wl->name, o->rep, oc.status, oc.why);
-    return 0;
+    return outcome_of(o, oc.status, oc.why, oc.interrupted, e);
 }
 
 static void progress(const struct run_spec *s, int done, int total, uint64_t t_start,
@@ -392,6 +430,7 @@ struct runner {
     struct checkbook checks;
     uint64_t learned[RUN_MAX_SLOTS][RUN_MAX_WLS];
     int seq;                   /* launches so far: seq numbers go on across passes */
+    int subseq;                /* the instances of host-measured workloads, numbered apart */
 };
 
 void runner_end(struct runner *r)
@@ -412,6 +451,8 @@ int runner_start(const struct run_spec *s, struct runner **out, struct run_total
     if (!r)
         return vb_errf(e, VB_EFAIL, "out of memory");
     r->s = s;
+    /* Far from the plan's numbers, which name guests and cgroups too. */
+    r->subseq = 1000000;
     for (; r->prepared < s->nslot; r->prepared++) {
         const struct run_slot *sl = &s->slots[r->prepared];
         uint64_t a = io_now_ns();
@@ -442,11 +483,18 @@ static int pass_plan(const struct run_spec *s, const struct run_pass *p, int slo
     if (plan_build(k, s->nwl, p->runs, p->warmup, p->seed, items, n) < 0)
         return -1;
     /* Drop the pairs the pass does not want (plan_build makes the full
-     * slots x workloads matrix, each round shuffled). */
+     * slots x workloads matrix, each round shuffled), and in the first
+     * pass the repetitions past a workload's own count. */
     int m = 0;
-    for (int i = 0; i < *n; i++)
-        if (!p->want || p->want[slot_of[(*items)[i].env]][(*items)[i].workload])
-            (*items)[m++] = (*items)[i];
+    for (int i = 0; i < *n; i++) {
+        const struct plan_item *it = &(*items)[i];
+        int own = s->slots[slot_of[it->env]].wls[it->workload].runs;
+        if (p->want && !p->want[slot_of[it->env]][it->workload])
+            continue;
+        if (p->rep_base == 0 && own > 0 && it->rep > own)
+            continue;
+        (*items)[m++] = *it;
+    }
     *n = m;
     return 0;
 }
@@ -488,7 +536,8 @@ int runner_pass(struct runner *r, const struct run_pass *p, struct run_totals *t
         const struct run_slot *sl = &s->slots[si];
         struct one o = { .s = s, .checks = &r->checks, .learned = &r->learned[si][items[i].workload], .slot = sl,
                          .env = sl->env, .state = r->state[si], .wl = &sl->wls[items[i].workload],
-                         .rep = items[i].rep ? items[i].rep + p->rep_base : 0, .seq = r->seq + i };
+                         .rep = items[i].rep ? items[i].rep + p->rep_base : 0, .seq = r->seq + i,
+                         .subseq = &r->subseq };
         int x = run_one(&o, e);
         if (x < 0) {
             t->skipped_after_signal += n - i - 1;

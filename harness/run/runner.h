@@ -19,6 +19,7 @@ struct run_workload {
     const char *name;
     int argc;
     char **argv;               /* wl options for this workload */
+    int runs;                  /* fewer repetitions than the run's (0: the run's) */
 };
 
 struct run_slot {
