@@ -102,6 +102,33 @@ static void point_names(void **st)
     assert_int_equal(hostwl_point_parse("ready_ms.n4", b, 4, &k), 0);   /* base does not fit */
 }
 
+/* Sweeps that stopped at different N record their points in another
+ * order, and a failed sweep's points have no values: the chart draws the
+ * points with values, in increasing N. */
+static void density_points_sorted(void **st)
+{
+    (void)st;
+    double v8 = 800, v5 = 500;
+    struct summ_group g[3] = {
+        { .env = "vm", .workload = "density", .metric = "ready_ms.n8", .v = &v8, .nv = 1 },
+        { .env = "vm", .workload = "density", .metric = "ready_ms.n6", .nv = 0 },
+        { .env = "vm", .workload = "density", .metric = "ready_ms.n5", .v = &v5, .nv = 1 },
+    };
+    g[0].d = (struct stat_desc){ .n = 1, .median = 800, .ci_lo = 800, .ci_hi = 800 };
+    g[2].d = (struct stat_desc){ .n = 1, .median = 500, .ci_lo = 500, .ci_hi = 500 };
+    struct summary sm = { .g = g, .n = 3 };
+    struct chart_meta m = { "h", "tcg", "r", 1, { 0, 0, 0 } };
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *gp = tmpfile(), *dat = open_memstream(&buf, &len);
+    assert_int_equal(chart_density_launch(gp, dat, &sm, &m), 0);
+    fclose(gp);
+    fclose(dat);
+    assert_non_null(strstr(buf, "\n5 500 500 500\n8 800 800 800\n"));
+    assert_null(strstr(buf, "\n6 "));
+    free(buf);
+}
+
 /* A MemAvailable drop is a figure only when its median's interval stays
  * above 0. */
 static void noise_rule(void **st)
@@ -127,7 +154,7 @@ static void report_section(void **st)
     assert_int_equal(mdreport_write(f, &res, &e), 0);
     fclose(f);
     const char *must[] = {
-        "## What an instance costs",
+        "## What an instance costs", "is in [What an instance costs](#what-an-instance-costs).",
         "- **vm**: 160 MiB (PSS 140 MiB: the guest touched 60 of the 1024 MiB it was given, QEMU's own memory 20, "
         "TCG's translation cache 30, file pages of QEMU and the kernel image 30) and 12 CPU-ms per second while "
         "idle; with 4 alive at once, 150 MiB each, and the 4th was ready 2625 ms after its launch call.",
@@ -156,7 +183,7 @@ static void report_section(void **st)
 int main(void)
 {
     const struct CMUnitTest t[] = { cmocka_unit_test(golden_charts), cmocka_unit_test(point_names),
-                                    cmocka_unit_test(noise_rule),
+                                    cmocka_unit_test(noise_rule), cmocka_unit_test(density_points_sorted),
                                     cmocka_unit_test(report_section) };
     return cmocka_run_group_tests(t, setup, teardown);
 }

@@ -69,7 +69,7 @@ static void options(void **st)
     char text[1024];
     hostwl_describe(hostwl_find("density"), text, sizeof text);
     assert_non_null(strstr(text, "--max"));
-    assert_non_null(strstr(text, "(default 8, 1..1024)"));
+    assert_non_null(strstr(text, "(default 8, 1..128)"));
     assert_null(hostwl_find("cpu"));
 }
 

@@ -88,9 +88,11 @@ static void status_meminfo(void **st)
     assert_int_equal(usage_meminfo_parse(t, "MemAvail", &kib), -1);
     free(t);
     pid_t pp = 0;
-    assert_int_equal(usage_stat_ppid("42 (a) b) c) S 17 42 42 0", &pp), 0);
+    char state = 0;
+    assert_int_equal(usage_stat_parse("42 (a) b) c) Z 17 42 42 0", &state, &pp), 0);
     assert_int_equal(pp, 17);
-    assert_int_equal(usage_stat_ppid("42 no paren", &pp), -1);
+    assert_int_equal(state, 'Z');
+    assert_int_equal(usage_stat_parse("42 no paren", &state, &pp), -1);
 }
 
 static void cgroup_files(void **st)
@@ -174,11 +176,25 @@ static void tree_and_cpu(void **st)
     struct usage_mem m;
     assert_int_equal(usage_proc_mem(idle, &m), 0);
     assert_true(m.pss > 0 && m.rss >= m.pss);
+    /* Thread by thread over a window: the busy one ran, the idle one
+     * did not. */
+    struct usage_cpu cb = { 0 }, ci = { 0 };
+    assert_int_equal(usage_cpu_begin(&cb, busy), 0);
+    assert_int_equal(usage_cpu_begin(&ci, idle), 0);
+    assert_int_equal(cb.n, 1);
+    usleep(200000);
+    assert_true(usage_cpu_since(&cb) > 50000000ull);
+    assert_true(usage_cpu_since(&ci) < 5000000ull);
+    usage_cpu_free(&cb);
+    usage_cpu_free(&ci);
     for (int i = 0; i < 2; i++) {
         pid_t c = i ? busy : idle;
         int k = usage_tree(c, 0, p, 8);
         for (int j = k - 1; j >= 0; j--)
             kill(p[j].pid, SIGKILL);
+        /* Killed, not yet reaped: a zombie has nothing to measure. */
+        usleep(100000);
+        assert_int_equal(usage_tree(c, 0, p, 8), 0);
         waitpid(c, NULL, 0);
     }
     assert_int_equal(usage_tree(idle, 0, p, 8), 0);

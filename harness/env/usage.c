@@ -153,25 +153,12 @@ int usage_proc_status(pid_t pid, uint64_t *pte_kib, int *threads)
 
 uint64_t usage_proc_cpu_ns(pid_t pid)
 {
-    char dir[64];
-    snprintf(dir, sizeof dir, "/proc/%d/task", (int)pid);
-    DIR *d = opendir(dir);
-    if (!d)
-        return 0;
+    struct usage_cpu c = { 0 };
+    usage_cpu_begin(&c, pid);
     uint64_t sum = 0;
-    for (struct dirent *de; (de = readdir(d));) {
-        if (!isdigit((unsigned char)de->d_name[0]))
-            continue;
-        char path[128];
-        snprintf(path, sizeof path, "%s/%s/schedstat", dir, de->d_name);
-        FILE *f = fopen(path, "re");
-        unsigned long long ns = 0;
-        if (f && fscanf(f, "%llu", &ns) == 1)
-            sum += ns;
-        if (f)
-            fclose(f);
-    }
-    closedir(d);
+    for (int i = 0; i < c.n; i++)
+        sum += c.t[i].ns;
+    usage_cpu_free(&c);
     return sum;
 }
 
@@ -185,22 +172,100 @@ uint64_t usage_mem_available(void)
     return kib;
 }
 
-int usage_stat_ppid(const char *text, pid_t *ppid)
+int usage_stat_parse(const char *text, char *state, pid_t *ppid)
 {
     const char *r = strrchr(text, ')');
-    char state;
     int p;
-    if (!r || sscanf(r + 1, " %c %d", &state, &p) != 2)
+    if (!r || sscanf(r + 1, " %c %d", state, &p) != 2)
         return -1;
     *ppid = p;
     return 0;
 }
 
+/* /proc/<pid>/stat -> state and ppid. 0 or -1. */
+static int stat_read(const char *pid, char *state, pid_t *ppid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%s/stat", pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return -1;
+    size_t k = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[k] = '\0';
+    return usage_stat_parse(buf, state, ppid);
+}
+
+static uint64_t thread_ns(pid_t pid, const char *tid)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/proc/%d/task/%s/schedstat", (int)pid, tid);
+    FILE *f = fopen(path, "re");
+    unsigned long long ns = 0;
+    if (f && fscanf(f, "%llu", &ns) != 1)
+        ns = 0;
+    if (f)
+        fclose(f);
+    return ns;
+}
+
+int usage_cpu_begin(struct usage_cpu *c, pid_t pid)
+{
+    char dir[64];
+    snprintf(dir, sizeof dir, "/proc/%d/task", (int)pid);
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int rc = 0;
+    for (struct dirent *de; (de = readdir(d));) {
+        if (!isdigit((unsigned char)de->d_name[0]))
+            continue;
+        if (c->n == c->cap) {
+            int cap = c->cap ? c->cap * 2 : 64;
+            void *t = realloc(c->t, (size_t)cap * sizeof *c->t);
+            if (!t) {
+                rc = -1;
+                break;
+            }
+            c->t = t;
+            c->cap = cap;
+        }
+        c->t[c->n].pid = pid;
+        c->t[c->n].tid = (pid_t)atoi(de->d_name);
+        c->t[c->n].ns = thread_ns(pid, de->d_name);
+        c->n++;
+    }
+    closedir(d);
+    return rc;
+}
+
+uint64_t usage_cpu_since(const struct usage_cpu *c)
+{
+    uint64_t sum = 0;
+    for (int i = 0; i < c->n; i++) {
+        char tid[16];
+        snprintf(tid, sizeof tid, "%d", (int)c->t[i].tid);
+        uint64_t now = thread_ns(c->t[i].pid, tid);
+        /* 0: the thread exited; its time in the window is lost, not
+         * the whole of its life. */
+        if (now > c->t[i].ns)
+            sum += now - c->t[i].ns;
+    }
+    return sum;
+}
+
+void usage_cpu_free(struct usage_cpu *c)
+{
+    free(c->t);
+    memset(c, 0, sizeof *c);
+}
+
 int usage_tree(pid_t root, int top, struct usage_proc *out, int max)
 {
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d", (int)root);
-    if (max < 1 || root <= 0 || access(path, F_OK) != 0)
+    char path[64], state;
+    pid_t pp;
+    snprintf(path, sizeof path, "%d", (int)root);
+    if (max < 1 || root <= 0 || stat_read(path, &state, &pp) < 0 || state == 'Z')
         return 0;
     out[0] = (struct usage_proc){ root, top };
     int n = 1;
@@ -213,18 +278,7 @@ int usage_tree(pid_t root, int top, struct usage_proc *out, int max)
     pid_t *pid = NULL, *ppid = NULL;
     size_t cnt = 0, cap = 0;
     for (struct dirent *de; (de = readdir(d));) {
-        if (!isdigit((unsigned char)de->d_name[0]))
-            continue;
-        snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
-        char buf[512];
-        FILE *f = fopen(path, "re");
-        if (!f)
-            continue;
-        size_t k = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-        buf[k] = '\0';
-        pid_t pp;
-        if (usage_stat_ppid(buf, &pp) < 0)
+        if (!isdigit((unsigned char)de->d_name[0]) || stat_read(de->d_name, &state, &pp) < 0 || state == 'Z')
             continue;
         if (cnt == cap) {
             cap = cap ? cap * 2 : 256;

@@ -54,6 +54,22 @@ int usage_proc_status(pid_t pid, uint64_t *pte_kib, int *threads);
  * idle process). 0 when pid is gone. */
 uint64_t usage_proc_cpu_ns(pid_t pid);
 
+/* CPU time over a window, thread by thread: a thread that exits in the
+ * window takes its whole lifetime's CPU with it from a process total, so
+ * only threads alive at both ends count. */
+struct usage_cpu {
+    struct { pid_t pid, tid; uint64_t ns; } *t;
+    int n, cap;
+};
+
+/* Add every thread of pid with its CPU time now. 0, or -1 (no memory). */
+int usage_cpu_begin(struct usage_cpu *c, pid_t pid);
+
+/* The CPU time (ns) the threads of c ran since usage_cpu_begin. */
+uint64_t usage_cpu_since(const struct usage_cpu *c);
+
+void usage_cpu_free(struct usage_cpu *c);
+
 /* The host's MemAvailable (KiB), or 0 when unreadable. */
 uint64_t usage_mem_available(void);
 
@@ -72,11 +88,11 @@ struct usage_proc {
 
 /* root (in role top) and every process descending from it (USAGE_WORKLOAD):
  * one walk over /proc, by parent pid. Returns the count (at most max), 0
- * when root is gone. */
+ * when root is gone or has exited (a zombie: nothing left to measure). */
 int usage_tree(pid_t root, int top, struct usage_proc *out, int max);
 
-/* "pid (comm) state ppid ..." -> ppid; comm may hold spaces and ')'.
- * 0, or -1. */
-int usage_stat_ppid(const char *text, pid_t *ppid);
+/* "pid (comm) state ppid ..." -> state and ppid; comm may hold spaces and
+ * ')'. 0, or -1. */
+int usage_stat_parse(const char *text, char *state, pid_t *ppid);
 
 #endif

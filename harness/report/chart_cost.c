@@ -28,6 +28,9 @@ static const struct {
 };
 #define NPARTS (int)(sizeof parts / sizeof parts[0])
 
+/* Points of one density metric a chart can take (every N of a sweep). */
+#define DENSITY_POINTS 160
+
 int chart_above_noise(const struct summ_group *x)
 {
     double lo = NAN, hi = NAN;
@@ -69,12 +72,13 @@ int chart_footprint(FILE *gp, FILE *dat, const struct summary *s, const struct c
         double other = !chart_above_noise(hg) ? 0 : fmax(0, host - (pss - med0(s, envs[k], "pss_file_mib")) -
                                                                   med0(s, envs[k], "pagetables_mib"));
         /* Where the labels go (the top of the bar or the host figure),
-         * and the host figure as text: "in the noise" when it is lost in
+         * and the host figure as text: "noise" when it is lost in
          * MemAvailable's own. */
         int shown = chart_above_noise(hg);
         double top = shown ? fmax(host, pss) : pss;
-        fprintf(dat, " %.6g %.6g %.6g %.6g \"host %s%.3g\"\n", other, isnan(host) ? 0 : host, pss, top,
-                shown ? "" : "in the noise: ", isnan(host) ? 0 : host);
+        char label[48];
+        snprintf(label, sizeof label, shown ? "host %.3g" : "host: noise", host);
+        fprintf(dat, " %.6g %.6g %.6g %.6g \"%s\"\n", other, isnan(host) ? 0 : host, pss, top, label);
         hi = fmax(hi, fmax(sum + other, isnan(host) ? 0 : host));
         rows++;
     }
@@ -89,7 +93,7 @@ int chart_footprint(FILE *gp, FILE *dat, const struct summary *s, const struct c
           "set key outside below horizontal maxrows 2\n"
           "set bmargin 9\n"
           "set ylabel 'host memory (MiB)'\n"
-          "set xlabel 'environment (labels, MiB: PSS of its host processes; host = MemAvailable drop)'\n", gp);
+          "set xlabel 'environment (labels, MiB: PSS of its host processes; host = MemAvailable drop, or noise where it cannot be told from 0)'\n", gp);
     fprintf(gp, "set yrange [0:%.3g]\n", hi > 0 ? hi * 1.25 : 1);
     fputs("set datafile separator whitespace\nplot 'footprint.dat'", gp);
     for (int p = 0; p < NPARTS; p++)
@@ -117,20 +121,33 @@ static int density_lines(FILE *gp, FILE *dat, const struct summary *s, const cha
     int ne = chart_envs_of(s, "density", 1, envs), nd = 0, kmax = 0, at[CHART_MAX_ENVS];
     double lo = INFINITY, hi = -INFINITY;
     for (int e = 0; e < ne; e++) {
-        int pts = 0;
-        /* Points come in the order they were first recorded: 1, 2, ... */
-        for (int i = 0; i < s->n; i++) {
+        /* The points with values (a failed sweep's rows have none), in
+         * increasing N: sweeps that stopped at different N first record
+         * them in another order. */
+        const struct summ_group *pt[DENSITY_POINTS];
+        int pk[DENSITY_POINTS], pts = 0;
+        for (int i = 0; i < s->n && pts < DENSITY_POINTS; i++) {
             const struct summ_group *x = &s->g[i];
             char b[48];
-            int k;
-            if (strcmp(x->workload, "density") || strcmp(x->env, envs[e]) ||
+            int k, at;
+            if (strcmp(x->workload, "density") || strcmp(x->env, envs[e]) || x->nv < 1 ||
                 !hostwl_point_parse(x->metric, b, sizeof b, &k) || strcmp(b, base))
                 continue;
-            double d = per_n ? k : 1;
-            if (!pts++)
+            for (at = pts; at > 0 && pk[at - 1] > k; at--) {
+                pk[at] = pk[at - 1];
+                pt[at] = pt[at - 1];
+            }
+            pk[at] = k;
+            pt[at] = x;
+            pts++;
+        }
+        for (int i = 0; i < pts; i++) {
+            double d = per_n ? pk[i] : 1;
+            const struct summ_group *x = pt[i];
+            if (!i)
                 fprintf(dat, "# %s %s%s: n median ci_lo ci_hi\n", envs[e], base, per_n ? " / n" : "");
-            fprintf(dat, "%d %.6g %.6g %.6g\n", k, x->d.median / d, x->d.ci_lo / d, x->d.ci_hi / d);
-            kmax = k > kmax ? k : kmax;
+            fprintf(dat, "%d %.6g %.6g %.6g\n", pk[i], x->d.median / d, x->d.ci_lo / d, x->d.ci_hi / d);
+            kmax = pk[i] > kmax ? pk[i] : kmax;
             lo = fmin(lo, x->d.ci_lo / d);
             hi = fmax(hi, x->d.ci_hi / d);
         }

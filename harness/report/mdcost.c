@@ -104,7 +104,7 @@ static int points_of(const struct summary *s, const char *env, const char *base,
 /* The largest N an environment's sweeps measured memory at (0: none). */
 static int density_top(const struct summary *s, const char *env)
 {
-    int k[64], n = points_of(s, env, "mib_per_inst", k, 64);
+    int k[160], n = points_of(s, env, "mib_per_inst", k, 160);
     return n ? k[n - 1] : 0;
 }
 
@@ -225,8 +225,8 @@ static int points_of(const struct summary *s, const char *env, const char *base,
         const struct summ_group *x = &s->g[i];
         char b[48];
         int v;
-        if (strcmp(x->env, env) || strcmp(x->workload, "density") || !hostwl_point_parse(x->metric, b, sizeof b, &v) ||
-            strcmp(b, base))
+        if (strcmp(x->env, env) || strcmp(x->workload, "density") || x->nv < 1 ||
+            !hostwl_point_parse(x->metric, b, sizeof b, &v) || strcmp(b, base))
             continue;
         int at = n;
         while (at > 0 && k[at - 1] > v)
@@ -264,8 +264,8 @@ static void density(FILE *f, const struct results *r)
                "each. Median over %d sweeps [bootstrap 95%% CI]; p95 of the N-th launch over the sweeps.\n\n",
             md(any && any->params ? any->params : ""), md(r->meta.cpus_workload), r->meta.mem_mib, any ? any->d.n : 0);
     for (int e = 0; e < ne; e++) {
-        int ks[64];
-        int nk = points_of(s, envs[e], "ready_ms", ks, 64);
+        int ks[160];
+        int nk = points_of(s, envs[e], "ready_ms", ks, 160);
         const struct summ_group *reached = summary_find(s, envs[e], "density", "reached_n");
         fprintf(f, "**%s**", envs[e]);
         if (reached) {

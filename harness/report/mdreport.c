@@ -137,6 +137,14 @@ static void table(FILE *f, const struct summary *s, const char *wl)
 }
 
 
+/* Workloads measured from the host (footprint, density) have their own
+ * section: their series are not "how much slower". */
+static int is_host(const char *workload)
+{
+    const struct wl_meta *w = wl_meta_find(workload);
+    return w && (w->flags & WLM_HOST);
+}
+
 /* The answer table's lines for one headline metric, every environment. */
 static void answer_lines(FILE *f, const struct summary *s, const char *workload, const char *metric)
 {
@@ -174,6 +182,12 @@ static void answer(FILE *f, const struct results *r)
     for (int w = 0; w < nw; w++)
         for (int h = 0; !(wls[w]->flags & WLM_HOST) && wls[w]->headline[h]; h++)
             answer_lines(f, s, wls[w]->name, wls[w]->headline[h]);
+    for (int i = 0; i < s->n; i++)
+        if (is_host(s->g[i].workload)) {
+            fputs("\nWhat an idle instance costs this host - memory by component, CPU while idle, how many fit - "
+                  "is in [What an instance costs](#what-an-instance-costs).\n", f);
+            break;
+        }
 }
 
 static void host_versions(FILE *f, const struct results *r)
@@ -238,14 +252,6 @@ void md_figure(FILE *f, const char *dir, const char *name, const char *caption)
     char svg[PATH_MAX + 80];
     snprintf(svg, sizeof svg, "%s/plots/%s.svg", dir, name);
     fprintf(f, "![%s](%s)\n\n*%s* ([SVG](%s))\n\n", caption, mdlink(path), caption, mdlink(svg));
-}
-
-/* Workloads measured from the host (footprint, density) have their own
- * section: their series are not "how much slower". */
-static int is_host(const char *workload)
-{
-    const struct wl_meta *w = wl_meta_find(workload);
-    return w && (w->flags & WLM_HOST);
 }
 
 static void results_and_figures(FILE *f, const struct results *r)

@@ -18,13 +18,20 @@
 /* Options (their struct is an array of longs for hostwl_check). */
 enum { DS_MAX, DS_FLOOR, DS_SETTLE, DS_WINDOW, DS_NOPT };
 
+/* The most instances a sweep may keep: every launch's latency is a row,
+ * and a repetition's rows are bounded (HOSTWL_MAX_METRICS). */
+#define DS_MAX_N 128
+/* ready_ms at every N, five figures at each measured point (the powers of
+ * two, --max, an early stop), teardown and reached_n. */
+_Static_assert(DS_MAX_N + 5 * 9 + 2 <= HOSTWL_MAX_METRICS, "a sweep's rows must fit a repetition's");
+
 /* How long after the last instance is gone MemAvailable is read again. */
 #define DS_AFTER_MS 250.0
 
 static int ds_table(void *opts, struct hostwl_opt *t)
 {
     long *o = opts;
-    t[DS_MAX] = (struct hostwl_opt){ "max", &o[DS_MAX], 8, 1, 1024, "most instances alive at once" };
+    t[DS_MAX] = (struct hostwl_opt){ "max", &o[DS_MAX], 8, 1, DS_MAX_N, "most instances alive at once" };
     t[DS_FLOOR] = (struct hostwl_opt){ "floor-mib", &o[DS_FLOOR], 2048, 0, 1 << 30,
                                        "stop before MemAvailable would fall below this" };
     t[DS_SETTLE] = (struct hostwl_opt){ "settle-ms", &o[DS_SETTLE], 1000, 0, 600000,
@@ -120,8 +127,8 @@ static int ds_run(const struct hostwl_ctx *c, struct hostwl_out *o, struct vb_er
     held_avail_read(&before);
     int n = 0, np = 0;
     struct vb_err le = { 0 };
-    char why[300] = "";
-    for (int k = 1;; k++) {
+    char why[600] = "";
+    for (int k = 1; !sig_stop; k++) {
         double avail = (double)usage_mem_available();
         int stop = density_stop_rule(k, (int)opt[DS_MAX], avail, (double)opt[DS_FLOOR] * 1024,
                                      n ? (before.kib - avail) / n : 0);
@@ -153,7 +160,10 @@ static int ds_run(const struct hostwl_ctx *c, struct hostwl_out *o, struct vb_er
     if (why[0] && n && (!np || pt[np - 1].k < n) && np < DS_MAX_POINTS && !sig_stop) {
         if (ds_measure(c, opt, live, n, &pt[np++], &pe) < 0) {
             np--;
-            le = pe;
+            if (pe.code == VB_EINTR)
+                le = pe;
+            else     /* the sweep's result stands; say what is missing */
+                snprintf(why + strlen(why), sizeof why - strlen(why), "; measuring %d failed: %s", n, pe.msg);
         }
     }
     /* Whatever happened, every instance goes, newest first. */

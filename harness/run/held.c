@@ -186,9 +186,9 @@ int held_cost(const struct hostwl_ctx *c, struct held *const *h, int n, double w
     memset(k, 0, sizeof *k);
     struct usage_proc(*p)[HELD_MAX_PROCS] = calloc((size_t)n, sizeof *p);
     int *np = calloc((size_t)n, sizeof *np);
-    uint64_t *cpu0 = calloc((size_t)n * HELD_MAX_PROCS, sizeof *cpu0);
+    struct usage_cpu cpu = { 0 };
     int rc = -1;
-    if (!p || !np || !cpu0) {
+    if (!p || !np) {
         vb_errf(e, VB_EFAIL, "out of memory");
         goto out;
     }
@@ -202,26 +202,24 @@ int held_cost(const struct hostwl_ctx *c, struct held *const *h, int n, double w
     uint64_t a = io_now_ns();
     for (int i = 0; i < n; i++)
         for (int j = 0; j < np[i]; j++)
-            cpu0[i * HELD_MAX_PROCS + j] = usage_proc_cpu_ns(p[i][j].pid);
+            if (usage_cpu_begin(&cpu, p[i][j].pid) < 0) {
+                vb_errf(e, VB_EFAIL, "out of memory");
+                goto out;
+            }
     if (held_pause(window_ms) < 0) {
         vb_errf(e, VB_EINTR, "interrupted");
         goto out;
     }
-    double used = 0;
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < np[i]; j++) {
-            uint64_t now = usage_proc_cpu_ns(p[i][j].pid), before = cpu0[i * HELD_MAX_PROCS + j];
-            used += now > before ? (double)(now - before) : 0;
-        }
-    k->cpu_ms_s = used / 1e6 / ((double)(io_now_ns() - a) / 1e9);
+    k->cpu_ms_s = (double)usage_cpu_since(&cpu) / 1e6 / ((double)(io_now_ns() - a) / 1e9);
     for (int i = 0; i < n; i++) {
-        int cg_done = 0;
+        int cg_done = 0, measured = 0;
         for (int j = 0; j < np[i]; j++) {
             struct usage_mem m;
             uint64_t pte = 0;
             int threads = 0;
             if (usage_proc_mem(p[i][j].pid, &m) < 0)
                 continue;              /* gone meanwhile: a short-lived helper */
+            measured++;
             k->procs++;
             k->pss[p[i][j].role] += (double)m.pss;
             k->nrole[p[i][j].role]++;
@@ -254,11 +252,16 @@ int held_cost(const struct hostwl_ctx *c, struct held *const *h, int n, double w
                 k->cg_kernel += (double)cm.kernel / 1024;
             }
         }
+        /* An instance that died while idle is not a cheap one. */
+        if (!measured) {
+            vb_errf(e, VB_EFAIL, "instance %d of %d exited while it was measured", i + 1, n);
+            goto out;
+        }
     }
     rc = 0;
 out:
     free(p);
     free(np);
-    free(cpu0);
+    usage_cpu_free(&cpu);
     return rc;
 }
