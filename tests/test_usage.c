@@ -49,6 +49,7 @@ static void vmm_split(void **st)
     assert_int_equal(v.guest_found, 1);
     assert_int_equal(v.guest_rss, 561152);
     assert_int_equal(v.guest_pss, 561152);
+    assert_int_equal(v.guest_thp, 561152);     /* all of it in huge pages (THP) */
     /* tb-size=512: the rwxp regions, 16 x 32 MiB less guard pages. */
     assert_int_equal(v.tcg_pss, 524224);
     /* A guest of another size has no RAM mapping here: nothing is taken

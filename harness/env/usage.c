@@ -85,6 +85,8 @@ int usage_smaps_split(const char *text, uint64_t guest_kib, struct usage_vmm *ou
             continue;
         if (guest && field(l, "Rss:", &x))
             out->guest_rss = x;
+        if (guest && field(l, "AnonHugePages:", &x))
+            out->guest_thp = x;
         if (field(l, "Pss:", &x)) {
             if (guest)
                 out->guest_pss = x;

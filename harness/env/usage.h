@@ -28,6 +28,7 @@ int usage_rollup_parse(const char *text, struct usage_mem *m);
  * translation cache the anonymous read-write-execute ones (KVM has none). */
 struct usage_vmm {
     uint64_t guest_rss, guest_pss;
+    uint64_t guest_thp;        /* of the guest's RAM, in transparent huge pages */
     uint64_t tcg_pss;
     int guest_found;           /* 0: no mapping of the guest's size */
 };

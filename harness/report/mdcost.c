@@ -48,6 +48,7 @@ static const struct {
     { "host_mib", "**host memory** (MemAvailable drop, MiB)" },
     { "pss_mib", "PSS of its host processes (MiB)" },
     { "guest_ram_mib", "- guest RAM touched (MiB)" },
+    { "guest_thp_mib", "&nbsp;&nbsp;- of it in transparent huge pages (MiB)" },
     { "tcg_cache_mib", "- TCG translation cache (MiB)" },
     { "vmm_mib", "- VMM (QEMU) other (MiB)" },
     { "vmm_anon_mib", "&nbsp;&nbsp;- its own memory (MiB)" },

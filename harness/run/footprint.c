@@ -68,6 +68,9 @@ static void fp_rows(const struct hostwl_ctx *c, const struct held_cost *k, doubl
         hostwl_metric(o, "runtime_mib", "MiB", "lower", MIB(k->pss[USAGE_RUNTIME]));
     if (k->nvmm) {
         hostwl_metric(o, "guest_ram_mib", "MiB", "lower", MIB(k->guest_pss));
+        /* THP hands a guest its RAM 2 MiB at a time where QEMU asks for
+         * it: a touched byte can cost the host a huge page. */
+        hostwl_metric(o, "guest_thp_mib", "MiB", "lower", MIB(k->guest_thp));
         hostwl_metric(o, "tcg_cache_mib", "MiB", "lower", MIB(k->tcg_pss));
         /* The rest of the VMM: its own anonymous memory (device state,
          * heap, stacks) apart from the file pages it maps (the QEMU binary

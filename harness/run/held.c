@@ -238,6 +238,7 @@ int held_cost(const struct hostwl_ctx *c, struct held *const *h, int n, double w
                 k->guest_found += v.guest_found;
                 k->guest_pss += (double)v.guest_pss;
                 k->guest_rss += (double)v.guest_rss;
+                k->guest_thp += (double)v.guest_thp;
                 k->tcg_pss += (double)v.tcg_pss;
                 k->vmm_file += (double)m.pss_file;
             }

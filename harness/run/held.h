@@ -38,7 +38,7 @@ struct held_cost {
     double pss[USAGE_NROLES];  /* PSS by role; the VMM's includes the guest's RAM */
     int nrole[USAGE_NROLES];   /* processes in each role */
     double pss_total, pss_anon, pss_file, rss, uss, pte;
-    double guest_pss, guest_rss, tcg_pss;
+    double guest_pss, guest_rss, guest_thp, tcg_pss;
     double vmm_file;           /* the VMM's file pages: its binary, libraries, a mapped kernel image */
     int nvmm, guest_found;     /* VMM processes; how many had a guest RAM mapping */
     double cg_current, cg_kernel;
