@@ -3,6 +3,7 @@
  * latency as instances pile up. */
 #include "report/chartlib.h"
 #include "run/hostwl.h"
+#include "env/env.h"
 #include "analysis/stat.h"
 
 #include <math.h>
@@ -173,8 +174,10 @@ static int density_lines(FILE *gp, FILE *dat, const struct summary *s, const cha
     fputs("plot ", gp);
     for (int e = 0, first = 1; e < ne; e++)
         if (at[e] >= 0) {
+            /* An environment's colour is its place in the env table, the
+             * same in every chart whichever environments a run has. */
             fprintf(gp, "%s'%s.dat' index %d using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc %d title '%s'",
-                    first ? "" : ", ", name, at[e], e + 1, envs[e]);
+                    first ? "" : ", ", name, at[e], env_rank(envs[e]) + 1, envs[e]);
             first = 0;
         }
     fputc('\n', gp);
