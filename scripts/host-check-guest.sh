@@ -67,10 +67,12 @@ step() {
     t0=$(uptime_s)
     "$@" > "$out/$name.txt" 2>&1 &
     spid=$!
-    waited=0
-    while kill -0 $spid 2>/dev/null && [ $waited -lt "$step_limit" ]; do
+    # Seconds of uptime, not loop turns: a loaded guest's `sleep 1` takes
+    # longer than a second, and the host's limit would kill the guest
+    # before the step's own limit wrote its .hang file.
+    while kill -0 $spid 2>/dev/null &&
+        [ "$(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { print int(b - a) }')" -lt "$step_limit" ]; do
         sleep 1
-        waited=$((waited + 1))
     done
     if kill -0 $spid 2>/dev/null; then
         {
@@ -172,7 +174,7 @@ grep -o '"accel_reason": "[^"]*"' /var/tmp/run/run.json >> "$out/summary.txt" 2>
 # The guest's vCPU threads under KVM are pinned to the workload CPUs: read
 # back from the threads themselves while a guest runs.
 [ "$kvm" = 1 ] && step pin sh -c "
-    '$V' run --envs vm --workloads hold --set hold.seconds=20 --runs 1 --warmup 0 --out /var/tmp/pin >/dev/null 2>&1 &
+    '$V' run --envs vm --workloads hold --set hold.seconds=20 --runs 1 --warmup 0 --out /var/tmp/pin >'$out/pin-run.log' 2>&1 &
     pid=\$!
     i=0
     while [ \$i -lt 120 ] && ! pgrep -f '^[^ ]*qemu-system-x86_64 .*guest=vcbench-' >/dev/null; do sleep 0.5; i=\$((i + 1)); done
@@ -201,6 +203,17 @@ grep -o '"accel_reason": "[^"]*"' /var/tmp/run/run.json >> "$out/summary.txt" 2>
         [ \$rc -eq 0 ] || { sleep 0.5; tries=\$((tries + 1)); }
     done
     echo \"vcpu threads:\${seen:- none} (workload CPUs: \$want; after \$tries retries)\"
+    # The run holds its guest 20 s; one still running 3 minutes on is
+    # stuck: say where, and stop it (its output is in pin-run.log).
+    i=0
+    while kill -0 \$pid 2>/dev/null && [ \$i -lt 360 ]; do sleep 0.5; i=\$((i + 1)); done
+    if kill -0 \$pid 2>/dev/null; then
+        echo \"vcbench run still running 3 minutes after its guest appeared (qemu: \${q:-none}); every process:\"
+        ps -eo pid,ppid,stat,wchan:32,etime,args
+        tail -5 '$out/pin-run.log'
+        kill -INT \$pid
+        rc=1
+    fi
     wait \$pid
     exit \$rc"
 
