@@ -110,10 +110,8 @@ static void ds_rows(const struct ds_point *pt, int np, const struct held_avail *
 static int ds_run(const struct hostwl_ctx *c, struct hostwl_out *o, struct vb_err *e)
 {
     long opt[DS_NOPT];
-    struct hostwl_opt t[DS_NOPT];
-    if (hostwl_opts("density", t, ds_table(opt, t), c->argc, c->argv, e) < 0)
+    if (hostwl_args(&hostwl_density, c, opt, o, e) < 0)
         return -1;
-    hostwl_params(t, DS_NOPT, o->params, sizeof o->params);
     struct held *hs = calloc((size_t)opt[DS_MAX], sizeof *hs);
     struct held **live = calloc((size_t)opt[DS_MAX], sizeof *live);
     struct ds_point *pt = calloc(DS_MAX_POINTS, sizeof *pt);

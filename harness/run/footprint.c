@@ -97,10 +97,8 @@ static void fp_rows(const struct hostwl_ctx *c, const struct held_cost *k, doubl
 static int fp_run(const struct hostwl_ctx *c, struct hostwl_out *o, struct vb_err *e)
 {
     long opt[FP_NOPT];
-    struct hostwl_opt t[FP_NOPT];
-    if (hostwl_opts("footprint", t, fp_table(opt, t), c->argc, c->argv, e) < 0)
+    if (hostwl_args(&hostwl_footprint, c, opt, o, e) < 0)
         return -1;
-    hostwl_params(t, FP_NOPT, o->params, sizeof o->params);
     struct held_avail before, during, after;
     held_avail_read(&before);
     struct held h;

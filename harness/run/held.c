@@ -220,7 +220,6 @@ int held_cost(const struct hostwl_ctx *c, struct held *const *h, int n, double w
             if (usage_proc_mem(p[i][j].pid, &m) < 0)
                 continue;              /* gone meanwhile: a short-lived helper */
             measured++;
-            k->procs++;
             k->pss[p[i][j].role] += (double)m.pss;
             k->nrole[p[i][j].role]++;
             k->pss_total += (double)m.pss;

@@ -43,7 +43,7 @@ struct held_cost {
     int nvmm, guest_found;     /* VMM processes; how many had a guest RAM mapping */
     double cg_current, cg_kernel;
     int ncg;                   /* instances with a cgroup of their own */
-    int procs, threads;
+    int threads;
     double cpu_ms_s;           /* CPU time of all their threads over the window */
 };
 

@@ -107,6 +107,17 @@ int hostwl_check(const struct hostwl *hw, int argc, char **argv, struct vb_err *
     return hostwl_opts(hw->name, t, n, argc, argv, e);
 }
 
+int hostwl_args(const struct hostwl *hw, const struct hostwl_ctx *c, long *opts, struct hostwl_out *o,
+                struct vb_err *e)
+{
+    struct hostwl_opt t[HOSTWL_MAX_OPTS];
+    int n = hw->table(opts, t);
+    if (hostwl_opts(hw->name, t, n, c->argc, c->argv, e) < 0)
+        return -1;
+    hostwl_params(t, n, o->params, sizeof o->params);
+    return 0;
+}
+
 void hostwl_describe(const struct hostwl *hw, char *out, size_t size)
 {
     long opts[HOSTWL_MAX_OPTS];

@@ -83,6 +83,12 @@ int hostwl_opts(const char *wl, const struct hostwl_opt *o, int n, int argc, cha
 /* The options as "name=value;..." for raw.csv's params. */
 void hostwl_params(const struct hostwl_opt *o, int n, char *out, size_t size);
 
+/* A repetition's options: hw's table over opts (its own array of longs,
+ * HOSTWL_MAX_OPTS at most) filled from c's argv, and o's params. 0, or -1
+ * with e. */
+int hostwl_args(const struct hostwl *hw, const struct hostwl_ctx *c, long *opts, struct hostwl_out *o,
+                struct vb_err *e);
+
 /* Check a workload's options (before a run makes anything). 0 or -1 with e. */
 int hostwl_check(const struct hostwl *hw, int argc, char **argv, struct vb_err *e);
 
