@@ -25,7 +25,7 @@ CPPFLAGS += $(INCS) -MMD -MP
 # comments; scripts/check-layers.sh keeps includes pointing down):
 #   report -> analysis -> run -> env -> common
 # wl is built from workloads/ and the part of common/ it shares.
-SHARED_SRC  := harness/common/proto.c harness/common/units.c harness/common/diskfile.c harness/common/wlmeta.c \
+SHARED_SRC  := harness/common/proto.c harness/common/units.c harness/common/diskfile.c harness/common/wlmeta.c harness/common/noise.c \
                harness/common/pmu.c
 WL_SRC      := $(wildcard workloads/*.c) $(SHARED_SRC)
 HARNESS_SRC := $(wildcard harness/*/*.c)

@@ -50,8 +50,14 @@ static int host_checks(const char *kernel, const char **accel, struct pin_plan *
         line(1, "hwloc", buf);
     else
         line(0, "hwloc", e.msg);
-    if (pin_pick(1, NULL, pin, &e) == 0)
+    if (pin_pick(1, NULL, pin, &e) == 0) {
         line(1, "pinning", pin->why);
+        /* Where a noisy neighbour goes, and what it shares with the
+         * workload (the isolation measurements). */
+        snprintf(buf, sizeof buf, "a noisy neighbour on CPU %s%s, sharing %s", pin->neighbour,
+                 !strcmp(pin->neighbour, pin->work) ? " (the workload's own: no other core)" : "", pin->shares);
+        line(1, "neighbour", buf);
+    }
     char why[128];
     pmu_probe(why, sizeof why);
     snprintf(buf, sizeof buf, "%s%s", *why ? "none, so no instruction or cycle counts are recorded: " :

@@ -20,7 +20,7 @@
 struct run_cli {
     struct run_request q;
     struct opt_multi sets, a, b;
-    const char *export_json;
+    const char *export_json, *neighbour, *duty, *victims;
     int help;
     /* ab only */
     long rerun;
@@ -44,6 +44,13 @@ static const struct opt_def run_defs[] = {
       "seed of the interleaved run order" },
     { "set", OPT_MULTI, O(sets), NULL, 0, 0, NULL, "WL.OPT=V",
       "override a workload option, e.g. --set cpu.threads=2 (repeatable)" },
+    { "neighbour", OPT_STR, O(neighbour), NULL, 0, 0, NULL, "LIST",
+      "noisy neighbours: antagonists (spin, llc, bw, alloc, io, fork) beside each victim; adds the "
+      "neighbour workload (= --set neighbour.antagonists=LIST)" },
+    { "duty", OPT_STR, O(duty), NULL, 0, 0, NULL, "PCTS",
+      "their intensities, % of each 10 ms they work, e.g. 50,100 (= --set neighbour.duties=PCTS)" },
+    { "victims", OPT_STR, O(victims), NULL, 0, 0, NULL, "LIST",
+      "the workloads measured beside them (cpu, mem, disk, startup; = --set neighbour.victims=LIST)" },
     { "out", OPT_STR, O(q.out), NULL, 0, 0, NULL, "DIR",
       "result directory, must not hold results yet (default results/<run id>)" },
     { "mem", OPT_LONG, O(q.mem_mib), "1024", 64, 1048576, NULL, "MIB",
@@ -218,6 +225,39 @@ static int ab_gate(struct run *r, const struct run_cli *o)
     return rc;
 }
 
+/* --neighbour, --duty and --victims: the neighbour workload's options
+ * under names of their own. They add the workload to an explicit
+ * --workloads (the quick and full profiles have it already). */
+static int neighbour_opts(struct run_cli *o, char *wls, size_t n, char sets[3][256], struct vb_err *e)
+{
+    const char *key[3] = { "antagonists", "duties", "victims" }, *val[3] = { o->neighbour, o->duty, o->victims };
+    int any = 0;
+    for (int i = 0; i < 3; i++) {
+        if (!val[i])
+            continue;
+        if (o->sets.n == OPT_MULTI_MAX)
+            return vb_errf(e, VB_EUSAGE, "too many --set options (at most %d)", OPT_MULTI_MAX);
+        snprintf(sets[i], sizeof sets[i], "neighbour.%s=%s", key[i], val[i]);
+        /* First, so that an explicit --set neighbour.X still wins. */
+        memmove(o->sets.v + 1, o->sets.v, sizeof o->sets.v[0] * (size_t)o->sets.n);
+        o->sets.v[0] = sets[i];
+        o->sets.n++;
+        any = 1;
+    }
+    if (any && o->q.workloads) {
+        char buf[512], *save;
+        int has = 0;
+        snprintf(buf, sizeof buf, "%s", o->q.workloads);
+        for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+            has |= !strcmp(t, "neighbour");
+        if (!has) {
+            snprintf(wls, n, "%s,neighbour", o->q.workloads);
+            o->q.workloads = wls;
+        }
+    }
+    return 0;
+}
+
 static int run_main(int argc, char **argv, int ab)
 {
     struct run_cli o = { .q = { .warmup = -1 } };   /* warmup -1: the profile's */
@@ -236,6 +276,9 @@ static int run_main(int argc, char **argv, int ab)
             run_help(stdout);
         return 0;
     }
+    char wls[512], nsets[3][256];
+    if (neighbour_opts(&o, wls, sizeof wls, nsets, &e) < 0)
+        return cmd_fail(e.code, e.msg);
     o.q.sets = o.sets.v;
     o.q.nsets = o.sets.n;
     if (ab) {

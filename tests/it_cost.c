@@ -7,7 +7,7 @@
  * cgroup is charged; the sweeps reached N = 4; and afterwards no
  * instance, guest, cgroup or scratch directory of the run is left. Skips
  * without root; the vm part skips without the guest kernel. */
-#include "testutil.h"
+#include "itutil.h"
 #include "common/raw.h"
 #include "run/meta.h"
 
@@ -22,23 +22,6 @@ static char dir[64], out[128], run_id[64];
 static struct rows rows;
 static int ran, has_vm, has_runc;
 static char skip_why[256];
-
-/* Run argv, stdout and stderr into log. Its exit code. */
-static int run(char *const argv[], const char *log)
-{
-    pid_t p = fork();
-    if (p == 0) {
-        FILE *f = freopen(log, "w", stdout);
-        if (!f || dup2(1, 2) < 0)
-            _exit(126);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    int st;
-    while (waitpid(p, &st, 0) < 0 && errno == EINTR)
-        ;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
 
 static int setup(void **st)
 {
@@ -68,7 +51,7 @@ static int setup(void **st)
                      NULL };
     char log[128];
     snprintf(log, sizeof log, "%s/log", dir);
-    int rc = run(argv, log);
+    int rc = it_wait(it_spawn(argv, log));
     if (rc != 0) {
         char *t = tu_read_file(log);
         fail_msg("vcbench run exited %d: %s", rc, t ? t : "(no output)");
@@ -237,35 +220,13 @@ static void nothing_left(void **st)
 {
     (void)st;
     NEED_RUN();
-    DIR *d = opendir("/proc");
-    assert_non_null(d);
-    for (struct dirent *de; (de = readdir(d));) {
-        char path[300], buf[4096];
-        snprintf(path, sizeof path, "/proc/%s/cmdline", de->d_name);
-        FILE *f = fopen(path, "re");
-        if (!f)
-            continue;
-        size_t k = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-        for (size_t i = 0; i < k; i++)
-            buf[i] = buf[i] ? buf[i] : ' ';
-        buf[k] = '\0';
-        if (strstr(buf, dir) && (pid_t)atoi(de->d_name) != getpid())
-            fail_msg("process %s still runs: %s", de->d_name, buf);
-    }
-    closedir(d);
-    const char *roots[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/cpuset", "/sys/fs/cgroup/memory", "/sys/fs/cgroup/cpu",
-                            "/sys/fs/cgroup/cpuacct", "/sys/fs/cgroup/unified" };
-    /* vcbench's containers: vcbench.<run>/<seq>; the OCI runtimes':
-     * vcbench-<run>-<seq>. */
-    for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
-        DIR *c = opendir(roots[i]);
-        for (struct dirent *de; c && (de = readdir(c));)
-            if (!strncmp(de->d_name, "vcbench", 7) && strstr(de->d_name, run_id))
-                fail_msg("cgroup %s/%s left", roots[i], de->d_name);
-        if (c)
-            closedir(c);
-    }
+    char why[4200];
+    it_procs_with(dir, why, sizeof why);
+    if (why[0])
+        fail_msg("%s", why);
+    it_cgroups_of(run_id, why, sizeof why);
+    if (why[0])
+        fail_msg("%s", why);
     char path[160];
     snprintf(path, sizeof path, "%s/run-%s", dir, run_id);
     assert_int_not_equal(access(path, F_OK), 0);

@@ -1,5 +1,6 @@
 /* itutil.h - what integration tests share: collecting the protocol lines an
- * environment instance sends, and the checksum native wl computes. */
+ * environment instance sends, the checksum native wl computes, running
+ * vcbench into a log, and looking for what a run may have left. */
 #ifndef VB_ITUTIL_H
 #define VB_ITUTIL_H
 
@@ -7,6 +8,11 @@
 #include "env/env.h"
 #include "common/io.h"
 #include "common/proto.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* What the stream said. */
 struct seen {
@@ -68,6 +74,71 @@ static inline void it_native_crc(const char *wl, const char *args, char *out, si
     assert_non_null(fgets(out, (int)n, p));
     pclose(p);
     out[strcspn(out, "\n")] = '\0';
+}
+
+/* Start argv with stdout and stderr into log; its pid. */
+static inline pid_t it_spawn(char *const argv[], const char *log)
+{
+    pid_t p = fork();
+    if (p == 0) {
+        FILE *f = freopen(log, "w", stdout);
+        if (!f || dup2(1, 2) < 0)
+            _exit(126);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    return p;
+}
+
+/* Wait for p: its exit code, or 128 + the signal that ended it. */
+static inline int it_wait(pid_t p)
+{
+    int st;
+    while (waitpid(p, &st, 0) < 0 && errno == EINTR)
+        ;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* A process (not this one) whose command line holds needle, into why;
+ * "" when there is none. */
+static inline void it_procs_with(const char *needle, char *why, size_t n)
+{
+    why[0] = '\0';
+    DIR *d = opendir("/proc");
+    assert_non_null(d);
+    for (struct dirent *de; (de = readdir(d));) {
+        char path[300], buf[4096];
+        snprintf(path, sizeof path, "/proc/%s/cmdline", de->d_name);
+        FILE *f = fopen(path, "re");
+        if (!f)
+            continue;
+        size_t k = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        for (size_t i = 0; i < k; i++)
+            buf[i] = buf[i] ? buf[i] : ' ';
+        buf[k] = '\0';
+        if (strstr(buf, needle) && (pid_t)atoi(de->d_name) != getpid())
+            snprintf(why, n, "process %s still runs: %.3000s", de->d_name, buf);
+    }
+    closedir(d);
+}
+
+/* A cgroup of run run_id (vcbench's containers: vcbench.<run>/<seq>; the
+ * OCI runtimes': vcbench-<run>-<seq>) under the usual roots, into why; ""
+ * when there is none. */
+static inline void it_cgroups_of(const char *run_id, char *why, size_t n)
+{
+    why[0] = '\0';
+    const char *roots[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/cpuset", "/sys/fs/cgroup/memory", "/sys/fs/cgroup/cpu",
+                            "/sys/fs/cgroup/cpuacct", "/sys/fs/cgroup/unified" };
+    for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
+        DIR *c = opendir(roots[i]);
+        for (struct dirent *de; c && (de = readdir(c));)
+            if (!strncmp(de->d_name, "vcbench", 7) && strstr(de->d_name, run_id))
+                snprintf(why, n, "cgroup %s/%s left", roots[i], de->d_name);
+        if (c)
+            closedir(c);
+    }
 }
 
 #endif

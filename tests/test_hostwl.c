@@ -40,7 +40,9 @@ static void options(void **st)
 {
     (void)st;
     long a, b;
-    const struct hostwl_opt t[] = { { "max", &a, 8, 1, 64, "" }, { "settle-ms", &b, 1000, 0, 5000, "" } };
+    const struct hostwl_opt t[] = { { .name = "max", .dst = &a, .def = 8, .min = 1, .max = 64,
+      .help = "" }, { .name = "settle-ms", .dst = &b, .def = 1000, .min = 0, .max = 5000,
+      .help = "" } };
     struct vb_err e = { 0 };
     char *ok[] = { "--max", "16", "--settle-ms", "0", "--max", "4" };
     assert_int_equal(hostwl_opts("density", t, 2, 6, ok, &e), 0);
@@ -73,8 +75,86 @@ static void options(void **st)
     assert_null(hostwl_find("cpu"));
 }
 
+/* The neighbour's list options, checked item by item. */
+static void neighbour_options(void **st)
+{
+    (void)st;
+    const struct hostwl *hw = hostwl_find("neighbour");
+    assert_non_null(hw);
+    struct vb_err e = { 0 };
+    char *ok[] = { "--victims", "cpu,mem,disk", "--antagonists", "bw,spin", "--duties", "50,100", "--from",
+                   "same,native", "--same-cpus", "1" };
+    assert_int_equal(hostwl_check(hw, 10, ok, &e), 0);
+    char *bad_victim[] = { "--victims", "cpu,footprint" };
+    assert_int_equal(hostwl_check(hw, 2, bad_victim, &e), -1);
+    assert_int_equal(e.code, VB_EUSAGE);
+    assert_non_null(strstr(e.msg, "'footprint' is not one of cpu, mem, disk, startup"));
+    char *bad_ant[] = { "--antagonists", "bw,cache" };
+    assert_int_equal(hostwl_check(hw, 2, bad_ant, &e), -1);
+    assert_non_null(strstr(e.msg, "'cache' is not one of spin, llc, bw"));
+    char *bad_duty[] = { "--duties", "0" };
+    assert_int_equal(hostwl_check(hw, 2, bad_duty, &e), -1);
+    char *empty[] = { "--duties", "50," };
+    assert_int_equal(hostwl_check(hw, 2, empty, &e), -1);
+    assert_non_null(strstr(e.msg, "comma list"));
+    char *bad_env[] = { "--from", "docker" };
+    assert_int_equal(hostwl_check(hw, 2, bad_env, &e), -1);
+    char text[2048];
+    hostwl_describe(hw, text, sizeof text);
+    assert_non_null(strstr(text, "--antagonists"));
+    assert_non_null(strstr(text, "(default bw; of spin, llc, bw, alloc, io, fork)"));
+    /* A list's params: '+' for the comma (raw.csv's separator). */
+    const char *v = NULL;
+    const struct hostwl_opt t[] = { { .name = "victims", .list = &v, .ldef = "cpu", .valid = NULL } };
+    char *two[] = { "--victims", "x" };
+    (void)two;
+    v = "cpu,mem";
+    char params[64];
+    hostwl_params(t, 1, params, sizeof params);
+    assert_string_equal(params, "victims=cpu+mem");
+    char item[16];
+    const char *p = "a,bb,c";
+    int n = 0;
+    while ((p = hostwl_list_next(p, item, sizeof item)))
+        n++;
+    assert_int_equal(n, 3);
+    assert_null(hostwl_list_next("", item, sizeof item));
+}
+
+/* The neighbour's metric names, both ways. */
+static void neighbour_names(void **st)
+{
+    (void)st;
+    char c[48], n[48], kind, v[48], m[48], cond[48];
+    hostwl_nb_cond(c, sizeof c, "bw", "100", NULL);
+    assert_string_equal(c, "bw100");
+    hostwl_nb_cond(c, sizeof c, "spin", "50", "oci-crun");
+    assert_string_equal(c, "spin50-oci-crun");
+    hostwl_nb_name(n, sizeof n, 'x', "disk", "randread_lat_p99", c);
+    assert_string_equal(n, "x.disk.randread_lat_p99.spin50-oci-crun");
+    assert_int_equal(hostwl_nb_parse(n, &kind, v, m, cond), 1);
+    assert_int_equal(kind, 'x');
+    assert_string_equal(v, "disk");
+    assert_string_equal(m, "randread_lat_p99");
+    assert_string_equal(cond, "spin50-oci-crun");
+    hostwl_nb_name(n, sizeof n, 'a', "alone", NULL, "bw100");
+    assert_string_equal(n, "a.alone.bw100");
+    assert_int_equal(hostwl_nb_parse(n, &kind, v, m, cond), 1);
+    assert_int_equal(kind, 'a');
+    assert_string_equal(v, "alone");
+    assert_string_equal(m, "");
+    assert_string_equal(cond, "bw100");
+    /* Not one of its names. */
+    assert_int_equal(hostwl_nb_parse("int_time", &kind, v, m, cond), 0);
+    assert_int_equal(hostwl_nb_parse("v.cpu.int_time", &kind, v, m, cond), 0);
+    assert_int_equal(hostwl_nb_parse("q.cpu.int_time.bw100", &kind, v, m, cond), 0);
+    assert_int_equal(hostwl_nb_parse("a.cpu.x.bw100", &kind, v, m, cond), 0);
+    assert_int_equal(hostwl_nb_parse("ready_ms.n4", &kind, v, m, cond), 0);
+}
+
 int main(void)
 {
-    const struct CMUnitTest t[] = { cmocka_unit_test(stop_rules), cmocka_unit_test(points), cmocka_unit_test(options) };
+    const struct CMUnitTest t[] = { cmocka_unit_test(stop_rules), cmocka_unit_test(points), cmocka_unit_test(options),
+                                    cmocka_unit_test(neighbour_options), cmocka_unit_test(neighbour_names) };
     return cmocka_run_group_tests(t, NULL, NULL);
 }

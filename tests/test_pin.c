@@ -14,6 +14,8 @@ static void smt_host_uses_one_pu_per_core(void **st)
     assert_string_equal(p.harness, "0,2");
     assert_string_equal(p.emulator, "0,2");
     assert_string_equal(p.mems, "0");
+    /* A noisy neighbour: as many CPUs, on the cores just below. */
+    assert_string_equal(p.neighbour, "0,2");
 }
 
 static void two_cores_split(void **st)
@@ -24,6 +26,7 @@ static void two_cores_split(void **st)
     assert_int_equal(pin_pick(1, "core:2 pu:1", &p, &e), 0);
     assert_string_equal(p.work, "1");
     assert_string_equal(p.harness, "0");
+    assert_string_equal(p.neighbour, "0");
     assert_null(strstr(p.why, "no spare"));
 }
 
@@ -35,6 +38,9 @@ static void no_spare_core_shares_and_says_so(void **st)
     assert_int_equal(pin_pick(2, "core:2 pu:1", &p, &e), 0);
     assert_string_equal(p.work, "0-1");
     assert_string_equal(p.harness, "0-1");
+    /* No core left: the neighbour shares the workload's. */
+    assert_string_equal(p.neighbour, "0-1");
+    assert_non_null(strstr(p.shares, "the same CPU"));
     assert_non_null(strstr(p.why, "no spare core"));
 }
 
@@ -57,6 +63,9 @@ static void numa_nodes(void **st)
     assert_int_equal(pin_pick(1, "numa:2 core:2 pu:1", &p, &e), 0);
     assert_string_equal(p.work, "3");
     assert_string_equal(p.mems, "1");
+    /* The core below, on the same node: they share its memory. */
+    assert_string_equal(p.neighbour, "2");
+    assert_non_null(strstr(p.shares, "memory (NUMA node 1)"));
     assert_int_equal(p.nnodes, 2);
     assert_non_null(strstr(p.why, "memory bound to NUMA node 1"));
     assert_string_equal(pin_mem_nodes(&p), "1");

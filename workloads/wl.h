@@ -23,7 +23,8 @@ struct wl_workload {
     int (*run)(int argc, char **argv, FILE *out);
 };
 
-extern const struct wl_workload wl_cpu, wl_mem, wl_disk, wl_startup, wl_hold;
+extern const struct wl_workload wl_cpu, wl_mem, wl_disk, wl_startup, wl_hold, wl_audit, wl_noise_spin, wl_noise_llc,
+    wl_noise_bw, wl_noise_alloc, wl_noise_io, wl_noise_fork;
 
 const struct wl_workload *wl_find(const char *name);
 const struct wl_workload *const *wl_all(void);

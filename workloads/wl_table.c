@@ -11,6 +11,13 @@ static const struct wl_workload *const wl_table[] = {
     &wl_disk,
     &wl_startup,
     &wl_hold,
+    &wl_audit,
+    &wl_noise_spin,
+    &wl_noise_llc,
+    &wl_noise_bw,
+    &wl_noise_alloc,
+    &wl_noise_io,
+    &wl_noise_fork,
 };
 #define WL_N (sizeof wl_table / sizeof wl_table[0])
 

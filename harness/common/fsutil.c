@@ -27,6 +27,18 @@ int fs_mkdir_p(const char *path, mode_t mode)
     return mkdir(p, mode) < 0 && errno != EEXIST ? -1 : 0;
 }
 
+int fs_read_line(const char *path, char *out, size_t n)
+{
+    out[0] = '\0';
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return -1;
+    if (fgets(out, (int)n, f))
+        out[strcspn(out, "\n")] = '\0';
+    fclose(f);
+    return 0;
+}
+
 char *fs_slurp(const char *path, size_t *len)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);

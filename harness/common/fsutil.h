@@ -17,6 +17,10 @@ int fs_mkdir_p(const char *path, mode_t mode);
  * when len is not NULL). NULL with errno on failure. */
 char *fs_slurp(const char *path, size_t *len);
 
+/* The first line of a file, without its newline, into out ("" when the
+ * file cannot be read). 0, or -1 when it cannot be read. */
+int fs_read_line(const char *path, char *out, size_t n);
+
 /* The first executable prog on $PATH (or the usual system directories
  * when PATH is unset) into out. 0, or -1 when there is none. */
 int fs_which(const char *prog, char *out, size_t n);

@@ -14,6 +14,7 @@
  *     metric  name= unit= dir=higher|lower value=    one measured value
  *     check   name= value=                           a checksum of the work done
  *     info    pid= cpus= hostname= netns= ifaces=    (startup) the environment seen from inside
+ *     tick    work=<total> ns=<clock>                (antagonists) work done so far, every 100 ms
  *     error   msg=                                   what went wrong
  *     end     status=ok|fail                         last line
  * Anything else on the stream (kernel messages on a console) is ignored. */

@@ -33,8 +33,44 @@ const struct wl_meta wlm_density = {
     WLM_HOST, { NULL },
 };
 
+const struct wl_meta wlm_audit = {
+    "audit", "what a process sees and may do inside: kernel, namespaces, capabilities, limits enforced",
+    WLM_AUDIT, { NULL },
+};
+
+const struct wl_meta wlm_neighbour = {
+    "neighbour", "a victim workload alone and beside an antagonist (noisy neighbour): slowdown, antagonist's rate",
+    WLM_HOST, { NULL },
+};
+
+/* The antagonists (common/noise.h): run alone they report their rate. */
+const struct wl_meta wlm_noise_spin = {
+    "noise-spin", "antagonist: CPU (an integer loop in registers), at --duty % of the time", WLM_NOISE,
+    { "rate", NULL },
+};
+const struct wl_meta wlm_noise_llc = {
+    "noise-llc", "antagonist: last-level cache (a buffer its size, swept line by line)", WLM_NOISE,
+    { "rate", NULL },
+};
+const struct wl_meta wlm_noise_bw = {
+    "noise-bw", "antagonist: memory bandwidth (a copy over 4x the last-level cache)", WLM_NOISE,
+    { "rate", NULL },
+};
+const struct wl_meta wlm_noise_alloc = {
+    "noise-alloc", "antagonist: page allocation (map, touch and unmap 4 MiB)", WLM_NOISE, { "rate", NULL },
+};
+const struct wl_meta wlm_noise_io = {
+    "noise-io", "antagonist: storage (4 KiB write + fdatasync on a file of its own)", WLM_NOISE | WLM_DISK,
+    { "rate", NULL },
+};
+const struct wl_meta wlm_noise_fork = {
+    "noise-fork", "antagonist: processes (fork, exec, wait)", WLM_NOISE, { "rate", NULL },
+};
+
 static const struct wl_meta *const table[] = { &wlm_cpu, &wlm_mem, &wlm_disk, &wlm_startup, &wlm_hold,
-                                               &wlm_footprint, &wlm_density };
+                                               &wlm_footprint, &wlm_density, &wlm_audit, &wlm_neighbour,
+                                               &wlm_noise_spin, &wlm_noise_llc, &wlm_noise_bw, &wlm_noise_alloc,
+                                               &wlm_noise_io, &wlm_noise_fork };
 #define N (int)(sizeof table / sizeof table[0])
 
 int wl_meta_rank(const char *name)

@@ -18,6 +18,9 @@ enum wl_meta_flag {
     WLM_LLC = 2,               /* takes --size: arrays sized from the last-level cache */
     WLM_PHASES = 4,            /* the harness records launch/ready/exit/teardown times */
     WLM_HOST = 8,              /* measured by the harness around idle `hold` instances (run/hostwl.h) */
+    WLM_AUDIT = 16,            /* takes the host's view (--host-*) and the memory limit (--limit); it
+                                * provokes the limit's OOM killer on purpose */
+    WLM_NOISE = 32,            /* an antagonist: runs until stopped, prints `tick` lines */
 };
 
 struct wl_meta {
@@ -29,7 +32,8 @@ struct wl_meta {
     const char *headline[3];
 };
 
-extern const struct wl_meta wlm_cpu, wlm_mem, wlm_disk, wlm_startup, wlm_hold, wlm_footprint, wlm_density;
+extern const struct wl_meta wlm_cpu, wlm_mem, wlm_disk, wlm_startup, wlm_hold, wlm_footprint, wlm_density,
+    wlm_audit, wlm_neighbour, wlm_noise_spin, wlm_noise_llc, wlm_noise_bw, wlm_noise_alloc, wlm_noise_io, wlm_noise_fork;
 
 /* Look up by name; NULL if unknown. */
 const struct wl_meta *wl_meta_find(const char *name);

@@ -56,6 +56,7 @@ struct env_job {
     char **argv;
     int seq;                   /* unique within the run: names guests, cgroups */
     const char *disk;          /* NULL, or the host file the disk workload uses */
+    const char *cpus;          /* NULL: the run's workload CPUs; or where this one runs (a neighbour) */
 };
 
 #define ENV_EXTRA_MAX 12

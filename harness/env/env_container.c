@@ -6,7 +6,7 @@
  *          limit, optional quota), then
  *          clone(VM|VFORK|NEWPID|NEWNS|NEWUTS|NEWIPC)
  *            child:  / private, bind rootfs
- *                    (read-only), /proc, minimal /dev on tmpfs, the disk
+ *                    (read-only), /proc (its sys/ read-only), minimal /dev on tmpfs, the disk
  *                    file bound at /mnt/disk; then wait for the network
  *                    namespace and enter it (setns), join the cgroup
  *                    (writes "0" to its task files), pivot_root,
@@ -97,7 +97,8 @@ struct container {
     int null_fd;
     cpu_set_t cpus;
     char dev_path[NDEV][600];
-    char rootfs[512], proc[520], dev[520], disk_mp[520];
+    char rootfs[512], proc[520], proc_sys[528], dev[520], disk_mp[520];
+    char parent_cpus[128];     /* the run's cgroup: workload and neighbour CPUs */
     char *stack;
 };
 
@@ -121,11 +122,11 @@ struct ct_inst {
 
 static const char *const step_names[] = {
     "enter network namespace", "join cgroup", "signal reset", "make / private", "bind rootfs",
-    "mount /dev tmpfs", "create /dev node", "mount /proc", "bind disk file", "remount root read-only",
+    "mount /dev tmpfs", "create /dev node", "mount /proc", "make /proc/sys read-only", "bind disk file", "remount root read-only",
     "pivot_root", "detach old root", "set hostname", "unshare cgroup namespace",
     "drop bounding capabilities", "set capabilities", "set no_new_privs", "redirect stdio", "exec /wl",
 };
-enum { S_NET, S_JOIN, S_SIG, S_PRIV, S_BIND, S_DEV, S_NODE, S_PROC, S_DISK, S_RO, S_PIVOT, S_UMOUNT, S_HOST,
+enum { S_NET, S_JOIN, S_SIG, S_PRIV, S_BIND, S_DEV, S_NODE, S_PROC, S_PROCRO, S_DISK, S_RO, S_PIVOT, S_UMOUNT, S_HOST,
        S_CGNS, S_BSET, S_CAPS, S_NNP, S_STDIO, S_EXEC };
 
 static double ts_ms(const struct timespec *a, const struct timespec *b)
@@ -270,6 +271,12 @@ static int child_mounts(struct ct_child *k)
     /* proc shows the pid namespace of whoever mounts it: ours. */
     if (mount("proc", c->proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
         return S_PROC;
+    /* Most sysctls are not namespaced: a write under /proc/sys by the
+     * container's root reaches the host's kernel. Read-only, as Docker,
+     * runc and crun make it (the audit workload shows the difference). */
+    if (mount(c->proc_sys, c->proc_sys, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+        mount(NULL, c->proc_sys, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+        return S_PROCRO;
     if (k->disk && mount(k->disk, c->disk_mp, NULL, MS_BIND, NULL) < 0)
         return S_DISK;
     /* The rootfs is shared by every launch of the run: keep it intact. */
@@ -425,6 +432,7 @@ static void ct_child_plan(struct container *c, const struct run_cfg *cfg)
         c->keep_caps |= 1ull << caps_docker[i].cap;
     snprintf(c->rootfs, sizeof c->rootfs, "%s", cfg->rootfs);
     snprintf(c->proc, sizeof c->proc, "%s/proc", cfg->rootfs);
+    snprintf(c->proc_sys, sizeof c->proc_sys, "%s/proc/sys", cfg->rootfs);
     snprintf(c->dev, sizeof c->dev, "%s/dev", cfg->rootfs);
     snprintf(c->disk_mp, sizeof c->disk_mp, "%s/mnt/disk", cfg->rootfs);
     for (size_t i = 0; i < NDEV; i++)
@@ -447,6 +455,10 @@ static int ct_parent(struct container *c, const struct run_cfg *cfg, struct vb_e
                                  .period_us = 100000 };
     struct cg_limits pl = c->lim;
     pl.mem_bytes = 0;
+    /* The parent's CPUs hold every child's: the workload's and a noisy
+     * neighbour's (a cpuset child cannot leave its parent's). */
+    if (pin_union(cfg->pin.work, cfg->pin.neighbour, c->parent_cpus, sizeof c->parent_cpus) == 0)
+        pl.cpus = c->parent_cpus;
     char pname[128];
     snprintf(pname, sizeof pname, "vcbench.%s", cfg->run_id);
     return cg_create(pname, &pl, &c->parent, e);
@@ -522,7 +534,10 @@ static int ct_spawn(struct container *c, const struct env_job *job, struct ct_in
     futex_wake(&w->req);
     char name[128];
     snprintf(name, sizeof name, "vcbench.%s/%d", c->cfg->run_id, job->seq);
-    if ((k->ncg = cg_task_paths(name, &c->lim, k->cg_paths, 4, e)) < 0 || cg_create(name, &c->lim, &ci->cg, e) < 0)
+    struct cg_limits lim = c->lim;
+    if (job->cpus)
+        lim.cpus = job->cpus;  /* a neighbour: its own CPUs, within the parent's */
+    if ((k->ncg = cg_task_paths(name, &lim, k->cg_paths, 4, e)) < 0 || cg_create(name, &lim, &ci->cg, e) < 0)
         goto out;
     clock_gettime(CLOCK_MONOTONIC, &t[1]);
     if (pipe2(out, O_CLOEXEC) < 0) {

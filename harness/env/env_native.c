@@ -47,7 +47,13 @@ static int native_launch(void *state, const struct env_job *job, struct env_inst
     /* Natively the run's shared disk is the host file itself. */
     env_job_argv(job, n->cfg->wl_path, job->disk, argv, job->argc + 3);
 
-    struct spawn_req req = { .path = argv[0], .argv = argv, .cpus = &n->cpus, .stdout_fd = p[1] };
+    cpu_set_t other;
+    if (job->cpus && pin_mask(job->cpus, &other) < 0) {
+        close(p[0]);
+        close(p[1]);
+        return vb_errf(e, VB_EUSAGE, "bad CPU list '%s'", job->cpus);
+    }
+    struct spawn_req req = { .path = argv[0], .argv = argv, .cpus = job->cpus ? &other : &n->cpus, .stdout_fd = p[1] };
     pid_t pid = spawn_start(&req);
     if (pid < 0) {
         int err = errno;

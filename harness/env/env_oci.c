@@ -113,7 +113,7 @@ static int bundle_write(struct oci_env *o, const struct env_job *job, struct oci
     long quota = cfg->cpu_quota_pct ? cfg->cpu_quota_pct * 1000 : 0;
     struct oci_spec s = {
         .rootfs = cfg->rootfs, .args = (const char *const *)args,
-        .cpus = o->no_cgroups ? NULL : cfg->pin.work, .mems = cfg->pin.mems,
+        .cpus = o->no_cgroups ? NULL : job->cpus ? job->cpus : cfg->pin.work, .mems = cfg->pin.mems,
         .mem_bytes = o->no_cgroups ? 0 : cfg->mem_bytes,
         .quota_us = o->no_cgroups ? 0 : quota, .period_us = 100000,
         .cgroups_path = o->no_cgroups ? NULL : cgpath, .disk = job->disk,
@@ -144,7 +144,7 @@ static int crun_hybrid_ns(void *arg)
  * stdout to out_fd (-1: /dev/null). cmd is "run" (arg "--bundle B") or
  * "delete" (arg "--force"). */
 static pid_t runtime_spawn(struct oci_env *o, const char *cmd, const char *arg, const char *arg2,
-                           const char *id, int out_fd)
+                           const char *id, int out_fd, const cpu_set_t *cpus)
 {
     char *argv[8];
     int a = 0;
@@ -157,7 +157,9 @@ static pid_t runtime_spawn(struct oci_env *o, const char *cmd, const char *arg, 
         argv[a++] = (char *)arg2;
     argv[a++] = (char *)id;
     argv[a] = NULL;
-    struct spawn_req req = { .path = argv[0], .argv = argv, .cpus = CPU_COUNT(&o->cpus) ? &o->cpus : NULL,
+    if (!cpus)
+        cpus = CPU_COUNT(&o->cpus) ? &o->cpus : NULL;
+    struct spawn_req req = { .path = argv[0], .argv = argv, .cpus = cpus,
                              .stdout_fd = out_fd, .stdin_null = 1,
                              .pre_exec = o->no_cgroups ? crun_hybrid_ns : NULL };
     return spawn_start(&req);
@@ -176,7 +178,11 @@ static int oci_launch(void *state, const struct env_job *job, struct env_inst *i
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0)
         return vb_errf(e, VB_EFAIL, "pipe: %s", strerror(errno));
-    pid_t pid = runtime_spawn(o, "run", "--bundle", oi->bundle, oi->id, p[1]);
+    /* A neighbour runs, and its runtime starts, on its own CPUs. */
+    cpu_set_t other;
+    if (job->cpus && pin_mask(job->cpus, &other) < 0)
+        return vb_errf(e, VB_EUSAGE, "bad CPU list '%s'", job->cpus);
+    pid_t pid = runtime_spawn(o, "run", "--bundle", oi->bundle, oi->id, p[1], job->cpus ? &other : NULL);
     int err = errno;
     oi->started = pid > 0;
     close(p[1]);
@@ -216,7 +222,7 @@ static void oci_stop(void *state, struct env_inst *inst)
     if (oi && oi->started && !oi->finished) {
         /* The runtime did not finish: its container (and cgroup) may live
          * on. `delete --force` kills and removes it. */
-        pid_t pid = runtime_spawn(o, "delete", "--force", NULL, oi->id, -1);
+        pid_t pid = runtime_spawn(o, "delete", "--force", NULL, oi->id, -1, NULL);
         if (pid > 0)
             proc_reap(pid);
     }
@@ -251,7 +257,7 @@ static void oci_sweep_named(const char *prog, const char *kind, const char *valu
     for (char *save, *id = strtok_r(list, "\n", &save); id; id = strtok_r(NULL, "\n", &save)) {
         if (strncmp(id, prefix, strlen(prefix)) != 0)
             continue;
-        pid_t pid = runtime_spawn(&o, "delete", "--force", NULL, id, -1);
+        pid_t pid = runtime_spawn(&o, "delete", "--force", NULL, id, -1, NULL);
         if (pid > 0)
             proc_reap(pid);
     }

@@ -679,11 +679,12 @@ static void inst_free(struct vm *v, struct vm_inst *vi)
 }
 
 /* vCPU i runs on the i-th CPU of the workload set (one CPU per vCPU, as
- * hwloc chose them); the emulator thread on pin.emulator. */
-static void vcpu_pins(const struct run_cfg *cfg, struct domxml *d, char cpus[][16])
+ * hwloc chose them; a neighbour's, its own set); the emulator thread on
+ * pin.emulator. */
+static void vcpu_pins(const struct run_cfg *cfg, const struct env_job *job, struct domxml *d, char cpus[][16])
 {
     cpu_set_t set;
-    if (pin_mask(cfg->pin.work, &set) != 0)
+    if (pin_mask(job->cpus ? job->cpus : cfg->pin.work, &set) != 0)
         return;
     int k = 0;
     for (int c = 0; c < CPU_SETSIZE && k < d->vcpus && k < DOMXML_VCPUS_MAX; c++)
@@ -711,7 +712,7 @@ static char *vm_xml(struct vm *v, struct vm_inst *vi, const struct env_job *job,
                         .firmware = vm_firmware(), .kernel = cfg->kernel, .initrd = cfg->initrd,
                         .cmdline = cmdline, .serial_socket = vi->sock, .disk = job->disk, .dac_root = !v->root[0],
                         .emulator = cfg->emulator, .mem_nodes = pin_mem_nodes(&cfg->pin) };
-    vcpu_pins(cfg, &d, cpus);
+    vcpu_pins(cfg, job, &d, cpus);
     char *xml = domxml_string(&d);
     if (!xml)
         vb_errf(e, VB_EFAIL, "cannot build the domain XML (vCPUs 1..%d, at least 1 MiB)", DOMXML_VCPUS_MAX);

@@ -37,6 +37,32 @@ static int core_pu(hwloc_topology_t t, int i)
     return pu;
 }
 
+/* What two CPU sets share in hardware, as hwloc sees it: the caches above
+ * both (the same core's, when they are one), and the NUMA node. */
+static void shared_of(hwloc_topology_t t, hwloc_const_bitmap_t a, hwloc_const_bitmap_t b, char *out, size_t n)
+{
+    out[0] = '\0';
+    hwloc_bitmap_t u = hwloc_bitmap_alloc();
+    hwloc_bitmap_or(u, a, b);
+    size_t len = 0;
+    if (hwloc_bitmap_isequal(a, b))
+        len += (size_t)snprintf(out, n, "the same CPU");
+    for (hwloc_obj_t o = hwloc_get_obj_covering_cpuset(t, u); o && len < n; o = o->parent)
+        if (hwloc_obj_type_is_cache(o->type) && o->attr)
+            len += (size_t)snprintf(out + len, n - len, "%sL%u %llu KiB", len ? ", " : "", o->attr->cache.depth,
+                                    (unsigned long long)(o->attr->cache.size >> 10));
+    hwloc_bitmap_t na = hwloc_bitmap_alloc(), nb = hwloc_bitmap_alloc();
+    hwloc_cpuset_to_nodeset(t, a, na);
+    hwloc_cpuset_to_nodeset(t, b, nb);
+    if (len < n && hwloc_bitmap_intersects(na, nb))
+        snprintf(out + len, n - len, "%smemory (NUMA node %d)", len ? ", " : "", hwloc_bitmap_first(na));
+    else if (len < n)
+        snprintf(out + len, n - len, "%sno memory node", len ? ", " : "");
+    hwloc_bitmap_free(na);
+    hwloc_bitmap_free(nb);
+    hwloc_bitmap_free(u);
+}
+
 int pin_pick(int nwork, const char *synthetic, struct pin_plan *p, struct vb_err *e)
 {
     hwloc_topology_t t;
@@ -72,6 +98,21 @@ int pin_pick(int nwork, const char *synthetic, struct pin_plan *p, struct vb_err
     } else {
         hwloc_bitmap_copy(house, work);
     }
+    /* A neighbour (an antagonist) gets the cores just below the workload's
+     * - on most hosts the same package and last-level cache - or, with
+     * too few, whatever cores are not the workload's; on a one-core host
+     * it shares the workload's and the report says so. */
+    hwloc_bitmap_t nb = hwloc_bitmap_alloc();
+    for (int i = ncores - nwork - 1, k = 0; i >= 0 && k < nwork; i--, k++) {
+        int pu = core_pu(t, i);
+        if (pu >= 0)
+            hwloc_bitmap_set(nb, (unsigned)pu);
+    }
+    if (hwloc_bitmap_iszero(nb))
+        hwloc_bitmap_copy(nb, work);
+    hwloc_bitmap_list_snprintf(p->neighbour, sizeof p->neighbour, nb);
+    shared_of(t, work, nb, p->shares, sizeof p->shares);
+    hwloc_bitmap_free(nb);
     p->nwork = hwloc_bitmap_weight(work);
     hwloc_bitmap_list_snprintf(p->work, sizeof p->work, work);
     hwloc_bitmap_list_snprintf(p->harness, sizeof p->harness, house);
@@ -95,6 +136,20 @@ int pin_pick(int nwork, const char *synthetic, struct pin_plan *p, struct vb_err
     hwloc_bitmap_free(house);
     hwloc_topology_destroy(t);
     return 0;
+}
+
+int pin_union(const char *a, const char *b, char *out, size_t n)
+{
+    hwloc_bitmap_t x = hwloc_bitmap_alloc(), y = hwloc_bitmap_alloc();
+    int rc = -1;
+    if (x && y && (!*a || hwloc_bitmap_list_sscanf(x, a) == 0) && (!*b || hwloc_bitmap_list_sscanf(y, b) == 0)) {
+        hwloc_bitmap_or(x, x, y);
+        hwloc_bitmap_list_snprintf(out, n, x);
+        rc = 0;
+    }
+    hwloc_bitmap_free(x);
+    hwloc_bitmap_free(y);
+    return rc;
 }
 
 int pin_mask(const char *list, cpu_set_t *set)

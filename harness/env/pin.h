@@ -17,6 +17,8 @@ struct pin_plan {
     char work[128];            /* workload / vCPU CPUs */
     char harness[128];         /* harness itself (and helpers) */
     char emulator[128];        /* QEMU emulator thread */
+    char neighbour[128];       /* a noisy neighbour's CPUs: as many as work, off the workload cores */
+    char shares[128];          /* what work and neighbour CPUs share in hardware: "L3 32 MiB, NUMA node 0" */
     char mems[32];             /* NUMA nodes for cpuset.mems */
     int nwork;                 /* number of CPUs in work */
     int ncores;                /* cores the host has */
@@ -28,6 +30,10 @@ struct pin_plan {
  * synthetic one (hwloc synthetic description, e.g. "core:4 pu:2") when
  * synthetic is not NULL - used by tests. Returns 0 or -1. */
 int pin_pick(int nwork, const char *synthetic, struct pin_plan *p, struct vb_err *e);
+
+/* The union of two CPU lists (either may be empty) into out. 0, or -1
+ * for a malformed list. */
+int pin_union(const char *a, const char *b, char *out, size_t n);
 
 /* Parse a CPU list into a mask without loading a topology (cheap enough
  * for a launch path). 0, or -1 for a malformed or empty list. */

@@ -484,7 +484,7 @@ int chart_all(const struct results *res, struct vb_err *e)
             continue;
         /* What an instance costs has charts of its own below. */
         const struct wl_meta *w = wl_meta_find(s->g[i].workload);
-        if (w && (w->flags & WLM_HOST))
+        if (w && (w->flags & (WLM_HOST | WLM_AUDIT)))
             continue;
         char name[64];
         snprintf(name, sizeof name, "overhead_%s", s->g[i].workload);
@@ -502,6 +502,8 @@ int chart_all(const struct results *res, struct vb_err *e)
         rc = one(pdir, "density_mem", chart_density_mem, NULL, s, &m, e);
     if (rc == 0)
         rc = one(pdir, "density_launch", chart_density_launch, NULL, s, &m, e);
+    if (rc == 0)
+        rc = one(pdir, "isolation", chart_isolation, NULL, s, &m, e);
     if (rc == 0) {
         /* The topology picture, when hwloc's lstopo is there (optional). */
         const char *svg[] = { "lstopo-no-graphics", "-f", "--of", "svg", "topology.svg", NULL };

@@ -31,6 +31,10 @@ int chart_footprint(FILE *gp, FILE *dat, const struct summary *s, const struct c
 int chart_density_mem(FILE *gp, FILE *dat, const struct summary *s, const struct chart_meta *m);
 int chart_density_launch(FILE *gp, FILE *dat, const struct summary *s, const struct chart_meta *m);
 
+/* Noisy neighbours (chart_iso.c): a heatmap per environment, victim
+ * metric x antagonist, colour = slowdown factor. */
+int chart_isolation(FILE *gp, FILE *dat, const struct summary *s, const struct chart_meta *m);
+
 /* A headline metric over the runs of a history (lines per env, change
  * points dashed); 1 when the history lacks it. */
 int chart_history(FILE *gp, FILE *dat, const struct history *h, const char *workload, const char *metric);

@@ -15,26 +15,6 @@
 
 #define MAX_ENVS CHART_MAX_ENVS
 
-/* "12.3 [11.9 - 12.8]": the median and its bootstrap CI; "-" when the
- * series is missing. */
-static void cell(char *out, size_t n, const struct summ_group *x)
-{
-    if (!x || x->nv < 1) {
-        snprintf(out, n, "-");
-        return;
-    }
-    char m[32], lo[32], hi[32];
-    double l = NAN, h = NAN;
-    stat_boot_median(x->v, x->nv, summary_seed(x->env, x->workload, x->metric), &l, &h);
-    md_num(m, sizeof m, x->d.median);
-    md_num(lo, sizeof lo, l);
-    md_num(hi, sizeof hi, h);
-    if (x->nv == 1 || l == h)
-        snprintf(out, n, "%s", m);
-    else
-        snprintf(out, n, "%s [%s - %s]", m, lo, hi);
-}
-
 static double median_of(const struct summary *s, const char *env, const char *wl, const char *metric)
 {
     const struct summ_group *x = summary_find(s, env, wl, metric);
@@ -209,7 +189,7 @@ static void footprint(FILE *f, const struct results *r)
         fprintf(f, "| %s |", fp_rows[i].label);
         for (int k = 0; k < ne; k++) {
             char c[96];
-            cell(c, sizeof c, summary_find(s, envs[k], "footprint", fp_rows[i].metric));
+            md_ci_cell(c, sizeof c, summary_find(s, envs[k], "footprint", fp_rows[i].metric));
             fprintf(f, " %s |", c);
         }
         fputc('\n', f);
@@ -286,13 +266,13 @@ static void density(FILE *f, const struct results *r)
             if (!per && i + 1 < nk)
                 continue;      /* between measured points: the launch alone */
             char c[6][96], p95[32];
-            cell(c[0], sizeof c[0], rd);
+            md_ci_cell(c[0], sizeof c[0], rd);
             md_num(p95, sizeof p95, rd ? rd->d.p95 : NAN);
-            cell(c[1], sizeof c[1], per);
-            cell(c[2], sizeof c[2], point(s, envs[e], "marginal_mib", ks[i]));
-            cell(c[3], sizeof c[3], point(s, envs[e], "pss_mib", ks[i]));
-            cell(c[4], sizeof c[4], point(s, envs[e], "idle_cpu_ms_s", ks[i]));
-            cell(c[5], sizeof c[5], point(s, envs[e], "teardown_ms", ks[i]));
+            md_ci_cell(c[1], sizeof c[1], per);
+            md_ci_cell(c[2], sizeof c[2], point(s, envs[e], "marginal_mib", ks[i]));
+            md_ci_cell(c[3], sizeof c[3], point(s, envs[e], "pss_mib", ks[i]));
+            md_ci_cell(c[4], sizeof c[4], point(s, envs[e], "idle_cpu_ms_s", ks[i]));
+            md_ci_cell(c[5], sizeof c[5], point(s, envs[e], "teardown_ms", ks[i]));
             fprintf(f, "| %d | %s | %s | %s | %s | %s | %s | %s |\n", ks[i], c[0], p95, c[1], c[2], c[3], c[4], c[5]);
         }
         fputc('\n', f);

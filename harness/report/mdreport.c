@@ -3,10 +3,12 @@
  * from one opened results directory. */
 #include "report/mdreport.h"
 #include "report/mdlib.h"
+#include "analysis/stat.h"
 #include "common/wlmeta.h"
 #include "env/env.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -78,6 +80,24 @@ static const char *mdlink(const char *s)
     return out;
 }
 
+void md_ci_cell(char *out, size_t n, const struct summ_group *x)
+{
+    if (!x || x->nv < 1) {
+        snprintf(out, n, "-");
+        return;
+    }
+    char m[32], lo[32], hi[32];
+    double l = NAN, h = NAN;
+    stat_boot_median(x->v, x->nv, summary_seed(x->env, x->workload, x->metric), &l, &h);
+    md_num(m, sizeof m, x->d.median);
+    md_num(lo, sizeof lo, l);
+    md_num(hi, sizeof hi, h);
+    if (x->nv == 1 || l == h)
+        snprintf(out, n, "%s", m);
+    else
+        snprintf(out, n, "%s [%s - %s]", m, lo, hi);
+}
+
 void md_num(char *out, size_t n, double v)
 {
     if (v != v)
@@ -142,7 +162,7 @@ static void table(FILE *f, const struct summary *s, const char *wl)
 static int is_host(const char *workload)
 {
     const struct wl_meta *w = wl_meta_find(workload);
-    return w && (w->flags & WLM_HOST);
+    return w && (w->flags & (WLM_HOST | WLM_AUDIT));
 }
 
 /* The answer table's lines for one headline metric, every environment. */
@@ -182,12 +202,17 @@ static void answer(FILE *f, const struct results *r)
     for (int w = 0; w < nw; w++)
         for (int h = 0; !(wls[w]->flags & WLM_HOST) && wls[w]->headline[h]; h++)
             answer_lines(f, s, wls[w]->name, wls[w]->headline[h]);
-    for (int i = 0; i < s->n; i++)
-        if (is_host(s->g[i].workload)) {
-            fputs("\nWhat an idle instance costs this host - memory by component, CPU while idle, how many fit - "
-                  "is in [What an instance costs](#what-an-instance-costs).\n", f);
-            break;
-        }
+    int cost = 0, iso = 0;
+    for (int i = 0; i < s->n; i++) {
+        cost |= !strcmp(s->g[i].workload, "footprint") || !strcmp(s->g[i].workload, "density");
+        iso |= !strcmp(s->g[i].workload, "audit") || !strcmp(s->g[i].workload, "neighbour");
+    }
+    if (cost)
+        fputs("\nWhat an idle instance costs this host - memory by component, CPU while idle, how many fit - "
+              "is in [What an instance costs](#what-an-instance-costs).\n", f);
+    if (iso)
+        fputs("\nWhat each environment sees and may do from inside, and how much a noisy neighbour slows it, is "
+              "in [How isolated is it?](#how-isolated-is-it).\n", f);
 }
 
 static void host_versions(FILE *f, const struct results *r)
@@ -352,6 +377,7 @@ int mdreport_write(FILE *f, const struct results *r, struct vb_err *e)
     method(f, r);
     results_and_figures(f, r);
     mdcost_write(f, r);
+    mdiso_write(f, r);
     caveats(f, r);
     reproduce(f, r);
     return ferror(f) ? vb_errf(e, VB_EHOST, "cannot write the report") : 0;

@@ -31,13 +31,14 @@ _Static_assert(DS_MAX_N + 5 * 9 + 2 <= HOSTWL_MAX_METRICS, "a sweep's rows must 
 static int ds_table(void *opts, struct hostwl_opt *t)
 {
     long *o = opts;
-    t[DS_MAX] = (struct hostwl_opt){ "max", &o[DS_MAX], 8, 1, DS_MAX_N, "most instances alive at once" };
-    t[DS_FLOOR] = (struct hostwl_opt){ "floor-mib", &o[DS_FLOOR], 2048, 0, 1 << 30,
-                                       "stop before MemAvailable would fall below this" };
-    t[DS_SETTLE] = (struct hostwl_opt){ "settle-ms", &o[DS_SETTLE], 1000, 0, 600000,
-                                        "wait at each measured N before measuring" };
-    t[DS_WINDOW] = (struct hostwl_opt){ "window-ms", &o[DS_WINDOW], 1000, 100, 600000,
-                                        "window over which idle CPU time is measured" };
+    t[DS_MAX] = (struct hostwl_opt){ .name = "max", .dst = &o[DS_MAX], .def = 8, .min = 1, .max = DS_MAX_N,
+      .help = "most instances alive at once" };
+    t[DS_FLOOR] = (struct hostwl_opt){ .name = "floor-mib", .dst = &o[DS_FLOOR], .def = 2048, .min = 0, .max = 1 << 30,
+      .help = "stop before MemAvailable would fall below this" };
+    t[DS_SETTLE] = (struct hostwl_opt){ .name = "settle-ms", .dst = &o[DS_SETTLE], .def = 1000, .min = 0, .max = 600000,
+      .help = "wait at each measured N before measuring" };
+    t[DS_WINDOW] = (struct hostwl_opt){ .name = "window-ms", .dst = &o[DS_WINDOW], .def = 1000, .min = 100, .max = 600000,
+      .help = "window over which idle CPU time is measured" };
     return DS_NOPT;
 }
 

@@ -21,12 +21,12 @@ enum { FP_SETTLE, FP_WINDOW, FP_KSM_WAIT, FP_NOPT };
 static int fp_table(void *opts, struct hostwl_opt *t)
 {
     long *o = opts;
-    t[FP_SETTLE] = (struct hostwl_opt){ "settle-ms", &o[FP_SETTLE], 1000, 0, 600000,
-                                        "wait after ready before measuring" };
-    t[FP_WINDOW] = (struct hostwl_opt){ "window-ms", &o[FP_WINDOW], 2000, 100, 600000,
-                                        "window over which idle CPU time is measured" };
-    t[FP_KSM_WAIT] = (struct hostwl_opt){ "ksm-wait-s", &o[FP_KSM_WAIT], 60, 0, 3600,
-                                          "when KSM runs, wait at most this long for it to settle" };
+    t[FP_SETTLE] = (struct hostwl_opt){ .name = "settle-ms", .dst = &o[FP_SETTLE], .def = 1000, .min = 0, .max = 600000,
+      .help = "wait after ready before measuring" };
+    t[FP_WINDOW] = (struct hostwl_opt){ .name = "window-ms", .dst = &o[FP_WINDOW], .def = 2000, .min = 100, .max = 600000,
+      .help = "window over which idle CPU time is measured" };
+    t[FP_KSM_WAIT] = (struct hostwl_opt){ .name = "ksm-wait-s", .dst = &o[FP_KSM_WAIT], .def = 60, .min = 0, .max = 3600,
+      .help = "when KSM runs, wait at most this long for it to settle" };
     return FP_NOPT;
 }
 

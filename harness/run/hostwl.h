@@ -15,8 +15,9 @@
 #define VB_HOSTWL_H
 
 #include "env/env.h"
+#include "run/runner.h"
 
-#define HOSTWL_MAX_METRICS 192
+#define HOSTWL_MAX_METRICS 512
 
 struct hostwl_metric {
     char name[48];
@@ -44,17 +45,37 @@ struct hostwl_ctx {
     char **argv;               /* the workload's options */
     int (*seq)(void *arg);     /* a fresh launch number for each instance */
     void *seq_arg;
+    /* Workloads it may launch itself, with the run's options for each
+     * (the neighbour's victims and antagonists). */
+    const struct run_workload *aux;
+    int naux;
+    const char *disk, *disk2;  /* the run's disk files (NULL when none) */
+    /* Another environment of the run, prepared: 0 with its ops and state,
+     * -1 when it is not in the run (an antagonist from another env). */
+    int (*peer)(void *arg, const char *env, const struct env_ops **ops, void **state);
+    void *peer_arg;
+    int rep;                   /* the repetition, from 1 */
 };
 
 #define HOSTWL_MAX_OPTS 8
 
-/* Options "--name N": whole numbers in a range, stored in dst. */
+/* Options "--name N": whole numbers in a range, stored in dst; or, with
+ * list set (dst NULL), "--name a,b,c": a comma list whose every item
+ * valid() accepts, stored as given (or ldef). */
 struct hostwl_opt {
     const char *name;
     long *dst;
     long def, min, max;
     const char *help;
+    const char **list;
+    const char *ldef;
+    int (*valid)(const char *item);
+    const char *choices;       /* for the help: what an item may be */
 };
+
+/* Room for any workload's option values (hostwl_check and describe make
+ * one; a workload's table casts it to its own options struct). */
+#define HOSTWL_OPTS_BYTES 256
 
 struct hostwl {
     const char *name;
@@ -83,11 +104,15 @@ int hostwl_opts(const char *wl, const struct hostwl_opt *o, int n, int argc, cha
 /* The options as "name=value;..." for raw.csv's params. */
 void hostwl_params(const struct hostwl_opt *o, int n, char *out, size_t size);
 
-/* A repetition's options: hw's table over opts (its own array of longs,
- * HOSTWL_MAX_OPTS at most) filled from c's argv, and o's params. 0, or -1
- * with e. */
-int hostwl_args(const struct hostwl *hw, const struct hostwl_ctx *c, long *opts, struct hostwl_out *o,
+/* A repetition's options: hw's table over opts (its own options struct,
+ * HOSTWL_OPTS_BYTES at most) filled from c's argv, and o's params. 0, or
+ * -1 with e. */
+int hostwl_args(const struct hostwl *hw, const struct hostwl_ctx *c, void *opts, struct hostwl_out *o,
                 struct vb_err *e);
+
+/* The next item of a comma list: copies it into out and returns the rest
+ * after it, or NULL at the end. */
+const char *hostwl_list_next(const char *list, char *out, size_t n);
 
 /* Check a workload's options (before a run makes anything). 0 or -1 with e. */
 int hostwl_check(const struct hostwl *hw, int argc, char **argv, struct vb_err *e);
@@ -112,6 +137,20 @@ int density_is_sample(int k, int max);
 void hostwl_point_name(char *out, size_t n, const char *base, int k);
 int hostwl_point_parse(const char *metric, char *base, size_t n, int *k);
 
-extern const struct hostwl hostwl_footprint, hostwl_density;
+/* The neighbour's metric names (run/neighbour.c). A condition is the
+ * antagonist and its duty, and its environment when not the victim's:
+ * "bw100", "spin50-native". Names:
+ *   v.<victim>.<metric>.<cond|alone>  the victim's metric beside it (alone)
+ *   x.<victim>.<metric>.<cond>        its slowdown factor (>1 worse)
+ *   a.<victim|alone>.<cond>           the antagonist's rate while the victim
+ *                                     ran (or alone)
+ * metric is NULL for kind 'a'. */
+void hostwl_nb_cond(char *out, size_t n, const char *antagonist, const char *duty, const char *env);
+void hostwl_nb_name(char *out, size_t n, char kind, const char *victim, const char *metric, const char *cond);
+/* Split a name: 1 with its parts (metric "" for kind 'a'), 0 when metric
+ * is not one. Each part fits 48 bytes. */
+int hostwl_nb_parse(const char *name, char *kind, char victim[48], char metric[48], char cond[48]);
+
+extern const struct hostwl hostwl_footprint, hostwl_density, hostwl_neighbour;
 
 #endif

@@ -15,7 +15,7 @@ static const char *const cache_keys[4] = { "l1d", "l2", "l3", "l4" };
     X(run_id) X(host) X(topology) X(cpu_model) X(host_kernel) X(cgroup) X(libvirt_version)             \
     X(qemu_version) X(guest_kernel) X(runc_version) X(crun_version) X(vcbench_commit) X(accel)       \
     X(accel_reason) X(wl_sha256) X(wl_build) X(profile) X(cpus_workload) X(cpus_harness) X(cpus_emulator) \
-    X(pinning) X(pmu) X(thp) X(ksm)
+    X(pinning) X(pmu) X(thp) X(ksm) X(cpus_neighbour) X(neighbour_shares)
 
 static json_object *workloads_json(const struct run_meta *m)
 {

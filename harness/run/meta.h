@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define META_MAX_WLS 8
+#define META_MAX_WLS 24
 #define META_MAX_ENVS 16
 
 struct run_meta {
@@ -25,6 +25,7 @@ struct run_meta {
     char pmu[160];                         /* hardware counters, or why none ("" in older runs) */
     char thp[48], ksm[64];                 /* memory policies that change footprints ("" in older runs) */
     char cpus_workload[128], cpus_harness[128], cpus_emulator[128], pinning[256];
+    char cpus_neighbour[128], neighbour_shares[128];   /* a noisy neighbour's CPUs, what they share ("" before) */
     unsigned long long cache_bytes[4];     /* L1d, L2, L3, L4; 0 = absent */
     char kernel[512], libvirt_uri[512];
     unsigned long mem_mib;

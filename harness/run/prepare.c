@@ -84,6 +84,29 @@ static int envs_parse(const char *list, struct run *r, struct vb_err *e)
     return 0;
 }
 
+/* What the audit compares an environment's view with: the host as the
+ * harness sees it (its boot id, namespaces, pid and name), and the memory
+ * limit to allocate past. */
+static void audit_args(uint64_t mem_bytes, char *buf, size_t n)
+{
+    static const char *const ns[] = { "pid", "mnt", "net", "uts", "ipc", "user", "cgroup" };
+    char boot[64] = "", comm[32] = "", list[256] = "";
+    fs_read_line("/proc/sys/kernel/random/boot_id", boot, sizeof boot);
+    fs_read_line("/proc/self/comm", comm, sizeof comm);
+    for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
+        char path[64], link[64] = "";
+        snprintf(path, sizeof path, "/proc/self/ns/%s", ns[i]);
+        ssize_t k = readlink(path, link, sizeof link - 1);
+        const char *br = k > 0 ? (link[k] = '\0', strchr(link, '[')) : NULL;
+        if (br) {
+            size_t u = strlen(list);
+            snprintf(list + u, sizeof list - u, "%s%s:%llu", u ? "," : "", ns[i], strtoull(br + 1, NULL, 10));
+        }
+    }
+    snprintf(buf, n, "--host-boot-id %s --host-ns %s --host-pid %d --host-comm %s --limit %llu", boot[0] ? boot : "-",
+             list[0] ? list : "-", (int)getpid(), comm[0] ? comm : "-", (unsigned long long)mem_bytes);
+}
+
 /* The options the harness derives so that every env does the same work:
  * the run's shared disk, and arrays sized from the last-level cache hwloc
  * reports (the guest's own view of its caches is whatever the virtual CPU
@@ -93,9 +116,17 @@ static void auto_args(const struct wl_meta *w, const struct run *r, const struct
 {
     buf[0] = '\0';
     if (w->flags & WLM_DISK)
-        snprintf(buf, n, "--file %s --size %llu", WL_DISK_ARG, (unsigned long long)r->disk_size);
-    else if ((w->flags & WLM_LLC) && llc)
-        snprintf(buf, n, "--size %llu", (unsigned long long)wl_meta_llc_size(llc, a->cfg.mem_bytes));
+        snprintf(buf, n, "--file %s --size %llu ", WL_DISK_ARG, (unsigned long long)r->disk_size);
+    size_t u = strlen(buf);
+    if ((w->flags & WLM_LLC) && llc)
+        snprintf(buf + u, n - u, "--size %llu", (unsigned long long)wl_meta_llc_size(llc, a->cfg.mem_bytes));
+    else if (w->flags & WLM_AUDIT)
+        audit_args(a->cfg.mem_bytes, buf + u, n - u);
+    else if (w->flags & WLM_NOISE)
+        /* Antagonists size themselves: the cache sweep the LLC, the copy
+         * the STREAM rule within the memory limit. */
+        snprintf(buf + u, n - u, "--llc %llu --mem %llu", llc ? llc : 8ull << 20,
+                 (unsigned long long)a->cfg.mem_bytes);
 }
 
 static int set_apply(struct run *r, struct run_arm *a, const char *s, struct vb_err *e)
@@ -107,6 +138,10 @@ static int set_apply(struct run *r, struct run_arm *a, const char *s, struct vb_
     for (int k = 0; k < r->spec.nwl; k++)
         if (strlen(a->wls[k].name) == (size_t)(dot - s) && !strncmp(a->wls[k].name, s, (size_t)(dot - s)))
             w = &a->wls[k];
+    /* A neighbour's victim or antagonist takes --set like any workload. */
+    for (int k = 0; !w && k < a->naux; k++)
+        if (strlen(a->aux[k].name) == (size_t)(dot - s) && !strncmp(a->aux[k].name, s, (size_t)(dot - s)))
+            w = &a->aux[k];
     if (!w)
         return vb_errf(e, VB_EUSAGE, "--set '%s': workload '%.*s' is not in --workloads", s, (int)(dot - s), s);
     if (strchr(eq + 1, ' '))
@@ -137,7 +172,7 @@ static int workloads_parse(const char *list, struct run *r, struct run_arm *a, c
         const struct wl_meta *w = wl_meta_find(names[i]);
         if (!w)
             return vb_errf(e, VB_EUSAGE, "unknown workload '%s'; 'vcbench list' shows the choices", names[i]);
-        char derived[128];
+        char derived[512];
         auto_args(w, r, a, llc, derived, sizeof derived);
         a->wls[i].name = w->name;
         /* --runs is for every workload; without it the profile's count. */
@@ -146,6 +181,30 @@ static int workloads_parse(const char *list, struct run *r, struct run_arm *a, c
             return -1;
     }
     r->spec.nwl = n;
+    /* The neighbour launches other workloads itself: each with the options
+     * the run would give it, so a victim does the same work as alone. */
+    int nb = 0;
+    for (int i = 0; i < n; i++)
+        nb |= !strcmp(a->wls[i].name, "neighbour");
+    a->naux = 0;
+    int nmeta;
+    const struct wl_meta *const *all = wl_meta_all(&nmeta);
+    for (int i = 0; nb && i < nmeta && a->naux < RUN_MAX_AUX; i++) {
+        const struct wl_meta *w = all[i];
+        if ((w->flags & (WLM_HOST | WLM_AUDIT)) || !strcmp(w->name, "hold"))
+            continue;
+        char derived[512];
+        auto_args(w, r, a, llc, derived, sizeof derived);
+        struct run_workload *x = &a->aux[a->naux++];
+        x->name = w->name;
+        /* A profile may give a victim lighter options in a neighbour cell
+         * (entry "neighbour.<name>"): each cell launches it four times. */
+        char key[48];
+        snprintf(key, sizeof key, "neighbour.%s", w->name);
+        const char *own = profile_args(r->prof, key);
+        if (args_add_words(x, derived, e) < 0 || args_add_words(x, *own ? own : profile_args(r->prof, w->name), e) < 0)
+            return -1;
+    }
     for (int i = 0; i < q->nsets; i++)
         if (set_apply(r, a, q->sets[i], e) < 0)
             return -1;
@@ -345,6 +404,7 @@ static void slots_make(struct run *r)
         for (int k = 0; k < r->narms; k++) {
             struct run_arm *a = &r->arms[k];
             sp->slots[sp->nslot++] = (struct run_slot){ .env = r->envs[i], .cfg = &a->cfg, .wls = a->wls,
+                                                        .aux = a->aux, .naux = a->naux,
                                                         .arm = a->label, .wl_sha256 = a->sha,
                                                         .mem_mib = (unsigned long)(a->cfg.mem_bytes >> 20) };
         }
@@ -377,31 +437,49 @@ int run_check(const struct run_request *q, struct run *r, struct vb_err *e)
     return 0;
 }
 
+/* A disk file of size bytes at path, made once and filled (untimed). */
+static int disk_make(const char *path, uint64_t size, struct vb_err *e)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return vb_errf(e, VB_EUSAGE, "cannot open disk file %s: %s; pass --disk-file", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size < size)
+        fprintf(stderr, "vcbench: filling the disk file %s (%llu MiB; once, later runs reuse it)\n", path,
+                (unsigned long long)(size >> 20));
+    char why[256];
+    int rc = diskfile_fill(fd, size, why, sizeof why);
+    close(fd);
+    if (rc < 0)
+        return vb_errf(e, VB_EHOST, "disk file %s: %s", path, why);
+    return 0;
+}
+
 /* Create the shared disk file once and fill it (untimed); later runs reuse
  * it. It lives in the state dir, like the libvirt capability cache. */
 static int disk_prepare(struct run *r, struct vb_err *e)
 {
-    int need = 0;
-    for (int i = 0; i < r->spec.nwl; i++)
+    int need = 0, nb = 0;
+    for (int i = 0; i < r->spec.nwl; i++) {
         need |= (wl_meta_find(r->arms[0].wls[i].name)->flags & WLM_DISK) != 0;
-    if (!need)
+        nb |= !strcmp(r->arms[0].wls[i].name, "neighbour");
+    }
+    /* The neighbour's victim may be the disk workload, and its I/O
+     * antagonist writes to a file of its own beside the shared one. */
+    if (nb) {
+        snprintf(r->disk2, sizeof r->disk2, "%s/neighbour.img", r->state_dir);
+        if (disk_make(r->disk2, 64ull << 20, e) < 0)
+            return -1;
+        r->spec.disk2 = r->disk2;
+    }
+    if (!need && !nb)
         return 0;
     if (r->disk_file)
         snprintf(r->disk, sizeof r->disk, "%s", r->disk_file);
     else
         snprintf(r->disk, sizeof r->disk, "%s/disk.img", r->state_dir);
-    int fd = open(r->disk, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return vb_errf(e, VB_EUSAGE, "cannot open disk file %s: %s; pass --disk-file", r->disk, strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size < r->disk_size)
-        fprintf(stderr, "vcbench: filling the shared disk file %s (%llu MiB; once, later runs reuse it)\n",
-                r->disk, (unsigned long long)(r->disk_size >> 20));
-    char why[256];
-    int rc = diskfile_fill(fd, r->disk_size, why, sizeof why);
-    close(fd);
-    if (rc < 0)
-        return vb_errf(e, VB_EHOST, "disk file %s: %s", r->disk, why);
+    if (disk_make(r->disk, r->disk_size, e) < 0)
+        return -1;
     r->spec.disk = r->disk;
     return 0;
 }
@@ -511,6 +589,8 @@ static void meta_fill(struct run *r)
     snprintf(m->cpus_workload, sizeof m->cpus_workload, "%s", r->pin.work);
     snprintf(m->cpus_harness, sizeof m->cpus_harness, "%s", r->pin.harness);
     snprintf(m->cpus_emulator, sizeof m->cpus_emulator, "%s", r->pin.emulator);
+    snprintf(m->cpus_neighbour, sizeof m->cpus_neighbour, "%s", r->pin.neighbour);
+    snprintf(m->neighbour_shares, sizeof m->neighbour_shares, "%s", r->pin.shares);
     snprintf(m->pinning, sizeof m->pinning, "%s", r->pin.why);
     pin_cache_sizes(m->cache_bytes, NULL);
     snprintf(m->kernel, sizeof m->kernel, "%s", a0->kernel);
@@ -525,6 +605,13 @@ static void meta_fill(struct run *r)
         size_t len = 0, cap = sizeof m->wl[i].args;
         for (int k = 0; k < a0->wls[i].argc && len < cap; k++)
             len += (size_t)snprintf(m->wl[i].args + len, cap - len, "%s%s", k ? " " : "", a0->wls[i].argv[k]);
+    }
+    /* What the neighbour launches itself, with its options. */
+    for (int i = 0; i < a0->naux && m->nwl < META_MAX_WLS; i++, m->nwl++) {
+        snprintf(m->wl[m->nwl].name, sizeof m->wl[0].name, "neighbour.%s", a0->aux[i].name);
+        size_t len = 0, cap = sizeof m->wl[0].args;
+        for (int k = 0; k < a0->aux[i].argc && len < cap; k++)
+            len += (size_t)snprintf(m->wl[m->nwl].args + len, cap - len, "%s%s", k ? " " : "", a0->aux[i].argv[k]);
     }
     for (int i = 0; i < r->spec.nslot && i < META_MAX_ENVS; i++, m->nenv++)
         snprintf(m->env[i].name, sizeof m->env[i].name, "%s%s%s", r->spec.slots[i].env->name,
@@ -637,13 +724,15 @@ void run_free(struct run *r)
         if (*a->label && a->run_dir[0])
             rmdir(a->run_dir);
         a->run_dir[0] = '\0';
-        for (int i = 0; i < RUN_MAX_WLS; i++) {
-            for (int j = 0; j < a->wls[i].argc; j++)
-                free(a->wls[i].argv[j]);
-            free(a->wls[i].argv);
-            a->wls[i].argv = NULL;
-            a->wls[i].argc = 0;
+        for (int i = 0; i < RUN_MAX_WLS + RUN_MAX_AUX; i++) {
+            struct run_workload *w = i < RUN_MAX_WLS ? &a->wls[i] : &a->aux[i - RUN_MAX_WLS];
+            for (int j = 0; j < w->argc; j++)
+                free(w->argv[j]);
+            free(w->argv);
+            w->argv = NULL;
+            w->argc = 0;
         }
+        a->naux = 0;
     }
     if (r->run_dir[0])
         rmdir(r->run_dir);

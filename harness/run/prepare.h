@@ -51,6 +51,8 @@ struct run_arm {
     char label[16];            /* "" in a plain run */
     struct run_cfg cfg;
     struct run_workload wls[RUN_MAX_WLS];
+    struct run_workload aux[RUN_MAX_AUX];
+    int naux;
     struct image img;
     const char *kernel_dir;
     const char *sets[RUN_ARM_KEYS_MAX];
@@ -79,7 +81,7 @@ struct run {
     struct pin_plan pin;
     char run_id[64], accel_why[512];
     double host_slowdown;      /* see accel_host_slowdown() */
-    char out[PATH_MAX], run_dir[PATH_MAX], disk[PATH_MAX];
+    char out[PATH_MAX], run_dir[PATH_MAX], disk[PATH_MAX], disk2[PATH_MAX];
     char meta_path[PATH_MAX + 16], state_real[PATH_MAX];
 };
 

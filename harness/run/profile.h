@@ -2,6 +2,8 @@
 #ifndef VB_PROFILE_H
 #define VB_PROFILE_H
 
+#define PROFILE_MAX_WLS 12
+
 struct profile {
     const char *name;
     const char *help;
@@ -9,7 +11,7 @@ struct profile {
     const char *workloads;             /* default --workloads */
     /* Options per workload, and its own repetitions where it has fewer
      * (0: the profile's): a density sweep costs many launches. */
-    struct { const char *workload, *args; int runs; } args[8];
+    struct { const char *workload, *args; int runs; } args[PROFILE_MAX_WLS];
 };
 
 const struct profile *profile_find(const char *name);

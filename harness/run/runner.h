@@ -13,7 +13,7 @@
 #define RUN_MAX_ENVS 8
 #define RUN_MAX_ARMS 2
 #define RUN_MAX_SLOTS (RUN_MAX_ENVS * RUN_MAX_ARMS)
-#define RUN_MAX_WLS 8
+#define RUN_MAX_WLS 12
 
 struct run_workload {
     const char *name;
@@ -22,10 +22,16 @@ struct run_workload {
     int runs;                  /* fewer repetitions than the run's (0: the run's) */
 };
 
+/* Workloads a run's workload launches itself (the neighbour's victims and
+ * antagonists), with the options the run would give them. */
+#define RUN_MAX_AUX 12
+
 struct run_slot {
     const struct env_ops *env;
     const struct run_cfg *cfg;         /* its arm's */
     const struct run_workload *wls;    /* its arm's, nwl of them */
+    const struct run_workload *aux;    /* its arm's, naux of them */
+    int naux;
     const char *arm;                   /* "" outside A/B runs */
     const char *wl_sha256;             /* its arm's wl build */
     unsigned long mem_mib;
@@ -38,6 +44,7 @@ struct run_spec {
     int runs, warmup;
     uint64_t seed;
     const char *disk;          /* host file for disk workloads, or NULL */
+    const char *disk2;         /* a second one, for an antagonist's I/O beside it, or NULL */
     struct raw *raw;
     FILE *order;               /* if set, the plan actually run is written here */
     int progress;              /* print a progress line on stderr */

@@ -9,7 +9,7 @@ set bmargin 6
 set xlabel 'instances alive at once, N (log2; they share the workload CPUs)'
 set xrange [0.8:5]
 set logscale y 10
-set yrange [0.112:7.7e+03]
+set yrange [0.146:5.26e+03]
 plot 'density_launch.dat' index 0 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 1 title 'native', 'density_launch.dat' index 1 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 2 title 'container', 'density_launch.dat' index 2 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 3 title 'vm', 'density_launch.dat' index 3 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 4 title 'oci-runc', 'density_launch.dat' index 4 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 5 title 'oci-crun'
 set terminal svg size 1000,600 font 'DejaVu Sans,11' noenhanced
 set output 'density_launch.svg'

@@ -10,7 +10,7 @@ set bmargin 6
 set xlabel 'instances alive at once, N (log2; they share the workload CPUs)'
 set xrange [0.8:5]
 unset logscale y
-set yrange [-1.31:185]
+set yrange [-7.88:187]
 set xzeroaxis lt -1 lc rgb '#888888'
 plot 'density_mem.dat' index 0 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 1 title 'native', 'density_mem.dat' index 1 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 2 title 'container', 'density_mem.dat' index 2 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 3 title 'vm', 'density_mem.dat' index 3 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 4 title 'oci-runc', 'density_mem.dat' index 4 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 5 title 'oci-crun'
 set ylabel 'MiB per instance (log)'
@@ -22,7 +22,7 @@ set bmargin 6
 set xlabel 'instances alive at once, N (log2; they share the workload CPUs)'
 set xrange [0.8:5]
 set logscale y 10
-set yrange [0.019:465]
+set yrange [0.0244:466]
 plot 'density_mem.dat' index 5 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 1 title 'native', 'density_mem.dat' index 6 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 2 title 'container', 'density_mem.dat' index 7 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 3 title 'vm', 'density_mem.dat' index 8 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 4 title 'oci-runc', 'density_mem.dat' index 9 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 5 title 'oci-crun'
 unset multiplot
 unset output
@@ -38,7 +38,7 @@ set bmargin 6
 set xlabel 'instances alive at once, N (log2; they share the workload CPUs)'
 set xrange [0.8:5]
 unset logscale y
-set yrange [-1.31:185]
+set yrange [-7.88:187]
 set xzeroaxis lt -1 lc rgb '#888888'
 plot 'density_mem.dat' index 0 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 1 title 'native', 'density_mem.dat' index 1 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 2 title 'container', 'density_mem.dat' index 2 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 3 title 'vm', 'density_mem.dat' index 3 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 4 title 'oci-runc', 'density_mem.dat' index 4 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 5 title 'oci-crun'
 set ylabel 'MiB per instance (log)'
@@ -50,7 +50,7 @@ set bmargin 6
 set xlabel 'instances alive at once, N (log2; they share the workload CPUs)'
 set xrange [0.8:5]
 set logscale y 10
-set yrange [0.019:465]
+set yrange [0.0244:466]
 plot 'density_mem.dat' index 5 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 1 title 'native', 'density_mem.dat' index 6 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 2 title 'container', 'density_mem.dat' index 7 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 3 title 'vm', 'density_mem.dat' index 8 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 4 title 'oci-runc', 'density_mem.dat' index 9 using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.7 lc 5 title 'oci-crun'
 unset multiplot
 unset output

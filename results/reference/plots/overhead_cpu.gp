@@ -12,7 +12,7 @@ set ylabel 'cost factor vs native (x; 1 = native, above 1 = slower)'
 set xlabel 'metric (bars: median ratio; whiskers: 95% bootstrap CI)'
 set bmargin 7
 set logscale y
-set yrange [0.633:86.1]
+set yrange [0.455:92.7]
 plot 'overhead_cpu.dat' using 2:3:4:xtic(1) title 'container', '' using 5:6:7 title 'vm', '' using 8:9:10 title 'oci-runc', '' using 11:12:13 title 'oci-crun', 1 with lines dt 2 lw 2 lc rgb 'black' title 'native = 1'
 set terminal svg size 1100,560 font 'DejaVu Sans,11' noenhanced
 set output 'overhead_cpu.svg'
