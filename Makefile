@@ -3,6 +3,9 @@
 #   make run      install what is needed, build, run the default comparison
 #   make test     install what is needed, build, run every test
 #   make report   regenerate REPORT.md from results/reference
+#   make install  vcbench, wl, the set-up scripts, vcbench(1) and bash
+#                 completion under PREFIX (/usr/local), staged in DESTDIR
+#   make deb      the Debian package (dpkg-buildpackage), in ../
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -35,7 +38,7 @@ HARNESS_OBJ := $(patsubst %.c,$(B)/%.o,$(HARNESS_SRC))
 BENCH_OBJ   := $(patsubst %.c,$(B)/%.o,$(BENCH_SRC))
 WL_OBJ      := $(patsubst %.c,$(B)/wlobj/%.o,$(WL_SRC))
 
-.PHONY: all setup run test unit integration report clean check-layers kvm-check host-check
+.PHONY: all setup run test unit integration report clean check-layers kvm-check host-check install uninstall deb
 all: $(B)/vcbench $(B)/wl
 
 $(B)/%.o: %.c
@@ -96,7 +99,7 @@ $(B)/libwl.a: $(filter-out $(B)/wlobj/workloads/wl.o $(patsubst %.c,$(B)/wlobj/%
 	ar rcs $@ $^
 
 $(B)/vcbench: $(BENCH_OBJ) $(B)/libvcb.a
-	$(CC) -o $@ $(BENCH_OBJ) $(B)/libvcb.a $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(BENCH_OBJ) $(B)/libvcb.a $(LIBS)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
@@ -121,6 +124,39 @@ include tests/tests.mk
 
 report: all
 	$(B)/vcbench report results/reference > REPORT.md
+
+# Installing: GNU conventions. The installed vcbench finds wl at
+# ../libexec/vcbench/wl from itself, so a DESTDIR tree or another PREFIX
+# works as it is; the manual page is made by vcbench from its own option
+# tables, so it never drifts from --help.
+PREFIX     ?= /usr/local
+BINDIR     := $(PREFIX)/bin
+LIBEXECDIR := $(PREFIX)/libexec/vcbench
+MANDIR     := $(PREFIX)/share/man/man1
+COMPDIR    := $(PREFIX)/share/bash-completion/completions
+
+$(B)/vcbench.1: $(B)/vcbench
+	$(B)/vcbench man > $@.tmp && mv $@.tmp $@
+
+install: all $(B)/vcbench.1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(COMPDIR)
+	install -m 755 $(B)/vcbench $(DESTDIR)$(BINDIR)/vcbench
+	install -m 755 $(B)/wl $(DESTDIR)$(LIBEXECDIR)/wl
+	install -m 755 scripts/setup.sh scripts/fetch-kernel.sh $(DESTDIR)$(LIBEXECDIR)/
+	install -m 644 $(B)/vcbench.1 $(DESTDIR)$(MANDIR)/vcbench.1
+	install -m 644 scripts/vcbench.bash $(DESTDIR)$(COMPDIR)/vcbench
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/vcbench $(DESTDIR)$(MANDIR)/vcbench.1 $(DESTDIR)$(COMPDIR)/vcbench
+	rm -f $(DESTDIR)$(LIBEXECDIR)/wl $(DESTDIR)$(LIBEXECDIR)/setup.sh $(DESTDIR)$(LIBEXECDIR)/fetch-kernel.sh
+	-rmdir $(DESTDIR)$(LIBEXECDIR)
+
+# The Debian package: debhelper and lintian installed, then
+# dpkg-buildpackage in the tree (the .deb lands in ..).
+deb:
+	scripts/setup.sh --no-kernel
+	dpkg-buildpackage -us -uc -b
+	lintian --fail-on error ../vcbench_*_amd64.deb
 
 clean:
 	rm -rf $(B)

@@ -2,6 +2,11 @@
 #ifndef VB_CMD_H
 #define VB_CMD_H
 
+#include "opts.h"
+
+/* The release (debian/changelog carries the same). */
+#define VCB_VERSION "1.0.0"
+
 int cmd_run(int argc, char **argv);
 int cmd_ab(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
@@ -12,6 +17,24 @@ int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_history(int argc, char **argv);
+
+int cmd_man(int argc, char **argv);
+
+/* The option tables --help prints (and the manual page, from the same). */
+const struct opt_def *cmd_run_opts(int *n);
+const struct opt_def *cmd_ab_opts(int *n);         /* ab's own; it takes run's too */
+const struct opt_def *cmd_compare_opts(int *n);
+const struct opt_def *cmd_history_opts(int *n);
+
+/* The sub-commands, in the order --help lists them. */
+struct cmd_def {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *args;          /* what follows the name, for the synopsis */
+    const char *help;
+    const struct opt_def *(*opts)(int *n);   /* NULL: no options */
+};
+const struct cmd_def *cmd_all(int *n);
 
 /* Print "vcbench: <msg>" on stderr and return code (only main-level code prints). */
 int cmd_fail(int code, const char *msg);

@@ -10,6 +10,7 @@
 #include "env/env.h"
 #include "env/image.h"
 #include "env/pin.h"
+#include "run/prepare.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -123,10 +124,7 @@ int cmd_doctor(int argc, char **argv)
     char dir[] = "/tmp/vcbench-doctor.XXXXXX", wl[PATH_MAX];
     struct image img = { { 0 }, { 0 } };
     struct vb_err e = { 0 };
-    ssize_t r = readlink("/proc/self/exe", wl, sizeof wl - 4);
-    wl[r > 0 ? r : 0] = '\0';
-    char *slash = strrchr(wl, '/');
-    snprintf(slash ? slash + 1 : wl, 4, "wl");
+    run_wl_default(wl, sizeof wl);
     if (mkdtemp(dir) && image_build(dir, wl, access(kernel, R_OK) == 0 ? kernel_dir : NULL, &img, &e) == 0) {
         struct run_cfg cfg = { .run_id = "doctor", .wl_path = wl, .state_dir = state, .run_dir = dir,
                                .rootfs = img.rootfs, .initrd = img.initrd, .kernel = kernel,

@@ -32,6 +32,12 @@ static const struct opt_def history_defs[] = {
 };
 #define NHDEFS (int)(sizeof history_defs / sizeof history_defs[0])
 
+const struct opt_def *cmd_history_opts(int *n)
+{
+    *n = NHDEFS;
+    return history_defs;
+}
+
 /* dir itself when it holds raw.csv, else every subdirectory that does. */
 /* Append a copy of s to the list (*out stays valid whatever fails). */
 static int push(char ***out, int *n, const char *s)

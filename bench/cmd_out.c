@@ -160,6 +160,12 @@ static const struct opt_def compare_defs[] = {
 };
 #define NCDEFS (int)(sizeof compare_defs / sizeof compare_defs[0])
 
+const struct opt_def *cmd_compare_opts(int *n)
+{
+    *n = NCDEFS;
+    return compare_defs;
+}
+
 static void compare_help(FILE *f)
 {
     fprintf(f, "usage: vcbench compare BASE CURRENT [options]\n"

@@ -98,6 +98,18 @@ static const struct opt_def ab_defs[] = {
 };
 #define NABDEFS (int)(sizeof ab_defs / sizeof ab_defs[0])
 
+const struct opt_def *cmd_run_opts(int *n)
+{
+    *n = NDEFS;
+    return run_defs;
+}
+
+const struct opt_def *cmd_ab_opts(int *n)
+{
+    *n = NABDEFS;
+    return ab_defs;
+}
+
 static void run_help(FILE *f)
 {
     fprintf(f, "usage: vcbench run [options]\n\n"

@@ -7,12 +7,15 @@ set -eu
 # Build and test needs; runtime needs (libvirt, QEMU, cgroups, charts);
 # peers and references (runc, crun, fio, mbw) are optional but installed so
 # that `make run` and the fidelity scripts can compare against them; kmod
-# and busybox-static make the outer guest of scripts/host-check.sh.
+# and busybox-static make the outer guest of scripts/host-check.sh;
+# debhelper, lintian and man make and check the Debian package and the
+# manual page (tests/install.sh).
 PKGS="gcc make libc6-dev musl-tools pkg-config
 libvirt-dev libjson-c-dev libvirt-daemon-driver-qemu libvirt-daemon-system libvirt-clients
 qemu-system-x86 qemu-system-data libcgroup-dev cgroup-tools libhwloc-dev hwloc-nox
 gnuplot-nox libcmocka-dev cpio xz-utils iproute2 clang libclang-rt-14-dev kmod busybox-static
-runc crun fio mbw"
+runc crun fio mbw
+debhelper dpkg-dev lintian fakeroot man-db groff-base"
 
 missing=""
 for p in $PKGS; do
@@ -32,5 +35,7 @@ if [ -n "$missing" ]; then
     apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
-[ "${1:-}" = "--no-kernel" ] && exit 0
+for a in "$@"; do
+    [ "$a" = --no-kernel ] && exit 0
+done
 exec "$(dirname "$0")/fetch-kernel.sh"

@@ -36,7 +36,7 @@ test: setup
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(IT_BIN) $(FUZZ_BIN)
 	@$(MAKE) --no-print-directory asan-build
 	@scripts/run-tests.sh scripts/check-layers.sh $(UNIT_BIN) $(IT_BIN) tests/cli.sh tests/fuzz-smoke.sh tests/asan.sh \
-		tests/host-check.sh
+		tests/install.sh tests/host-check.sh
 
 # vcbench in an outer guest (scripts/host-check.sh): KVM for real, nested
 # under TCG, on this host's layout (kvm-check) and on the other host shapes

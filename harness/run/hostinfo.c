@@ -102,3 +102,8 @@ void hostinfo_get(struct hostinfo *h, const char *kernel_dir, const char *wl_pat
         proc_first_line(argv, h->wl_build, sizeof h->wl_build);
     }
 }
+
+const char *hostinfo_commit(void)
+{
+    return VCB_COMMIT;
+}

@@ -25,4 +25,7 @@ struct hostinfo {
 /* Fill h; unknown fields are "" (or 0). kernel_dir and wl_path may be NULL. */
 void hostinfo_get(struct hostinfo *h, const char *kernel_dir, const char *wl_path);
 
+/* The commit vcbench was built from ("unknown" outside git). */
+const char *hostinfo_commit(void);
+
 #endif

@@ -274,21 +274,37 @@ static int ids_check(const struct run_request *q, struct run *r, struct vb_err *
     return out_check(r->out, e);
 }
 
-/* The workload binary (default: wl beside this executable) and its hash,
- * recorded in every row. */
+void run_wl_default(char *out, size_t n)
+{
+    /* Beside this executable (the build tree), or where `make install`
+     * puts it: <prefix>/libexec/vcbench/wl for <prefix>/bin/vcbench. Both
+     * relative to the executable, so a DESTDIR or a moved tree works. */
+    char self[PATH_MAX];
+    ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[k > 0 ? k : 0] = '\0';
+    char *slash = strrchr(self, '/');
+    if (!slash) {
+        snprintf(out, n, "./wl");
+        return;
+    }
+    *slash = '\0';
+    snprintf(out, n, "%s/wl", self);
+    if (access(out, X_OK) == 0)
+        return;
+    char alt[PATH_MAX + 32];
+    snprintf(alt, sizeof alt, "%s/../libexec/vcbench/wl", self);
+    if (access(alt, X_OK) == 0)
+        snprintf(out, n, "%s", alt);
+}
+
+/* The workload binary (default: run_wl_default) and its hash, recorded in
+ * every row. */
 static int wl_check(const char *wl, struct run_arm *a, struct vb_err *e)
 {
-    if (wl) {
+    if (wl)
         snprintf(a->wl_path, sizeof a->wl_path, "%s", wl);
-    } else {
-        ssize_t n = readlink("/proc/self/exe", a->wl_path, sizeof a->wl_path - 4);
-        a->wl_path[n > 0 ? n : 0] = '\0';
-        char *slash = strrchr(a->wl_path, '/');
-        if (slash)
-            snprintf(slash + 1, 3, "wl");
-        else
-            snprintf(a->wl_path, sizeof a->wl_path, "./wl");
-    }
+    else
+        run_wl_default(a->wl_path, sizeof a->wl_path);
     if (sha256_file(a->wl_path, a->sha) < 0)
         return vb_errf(e, VB_EHOST, "cannot read the workload binary %s; run 'make' or pass --wl", a->wl_path);
     return 0;
@@ -371,8 +387,8 @@ static int arm_check(const struct run_request *q, struct run *r, int i, struct v
         return -1;
     snprintf(a->kernel, sizeof a->kernel, "%s/vmlinux", a->kernel_dir);
     if ((r->needs & ENV_NEEDS_KERNEL) && access(a->kernel, R_OK) != 0)
-        return vb_errf(e, VB_EHOST, "guest kernel %s missing; run 'make setup' (scripts/fetch-kernel.sh) "
-                       "or pass --kernel-dir", a->kernel);
+        return vb_errf(e, VB_EHOST, "guest kernel %s missing; run 'make setup' (scripts/fetch-kernel.sh; installed: "
+                       "<prefix>/libexec/vcbench/fetch-kernel.sh) or pass --kernel-dir", a->kernel);
     /* Resources are named after the run id; an arm's get its label. */
     /* Through a local buffer: source and destination are both in *r. */
     char id[sizeof a->run_id];

@@ -85,6 +85,10 @@ struct run {
     char meta_path[PATH_MAX + 16], state_real[PATH_MAX];
 };
 
+/* The workload binary vcbench uses without --wl: wl beside the
+ * executable, else ../libexec/vcbench/wl from it (an installed copy). */
+void run_wl_default(char *out, size_t n);
+
 /* Check q and fill r; nothing is created. 0, or -1 with e (VB_EUSAGE for
  * bad input, VB_EHOST for what the host lacks). Call run_free either way. */
 int run_check(const struct run_request *q, struct run *r, struct vb_err *e);
