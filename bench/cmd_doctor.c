@@ -55,8 +55,12 @@ static int host_checks(const char *kernel, const char **accel, struct pin_plan *
         line(1, "pinning", pin->why);
         /* Where a noisy neighbour goes, and what it shares with the
          * workload (the isolation measurements). */
+        char both[160] = "";
+        pin_union(pin->neighbour, pin->harness, both, sizeof both);
         snprintf(buf, sizeof buf, "a noisy neighbour on CPU %s%s, sharing %s", pin->neighbour,
-                 !strcmp(pin->neighbour, pin->work) ? " (the workload's own: no other core)" : "", pin->shares);
+                 !strcmp(pin->neighbour, pin->work) ? " (the workload's own: no other core)"
+                 : !strcmp(both, pin->harness) ? " (the harness's and emulator's too: no core to spare)" : "",
+                 pin->shares);
         line(1, "neighbour", buf);
     }
     char why[128];

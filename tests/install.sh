@@ -39,7 +39,7 @@ for f in bin/vcbench libexec/vcbench/wl libexec/vcbench/fetch-kernel.sh libexec/
 done
 
 cd "$tmp" || exit 1
-"$V" --version | grep -Eq '^vcbench [0-9]+\.[0-9]+\.[0-9]+ \(commit [0-9a-f]+|unknown\)$' &&
+"$V" --version | grep -Eq '^vcbench [0-9]+\.[0-9]+\.[0-9]+ \(commit ([0-9a-f]+|unknown)\)$' &&
     ok "--version: version and commit" || ko "--version" "$("$V" --version 2>&1)"
 
 # The manual page: clean roff, and the options of every command as --help

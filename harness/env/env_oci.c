@@ -175,13 +175,13 @@ static int oci_launch(void *state, const struct env_job *job, struct env_inst *i
     inst->priv = oi;
     if (bundle_write(o, job, oi, e) < 0)
         return -1;
-    int p[2];
-    if (pipe2(p, O_CLOEXEC) < 0)
-        return vb_errf(e, VB_EFAIL, "pipe: %s", strerror(errno));
     /* A neighbour runs, and its runtime starts, on its own CPUs. */
     cpu_set_t other;
     if (job->cpus && pin_mask(job->cpus, &other) < 0)
         return vb_errf(e, VB_EUSAGE, "bad CPU list '%s'", job->cpus);
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return vb_errf(e, VB_EFAIL, "pipe: %s", strerror(errno));
     pid_t pid = runtime_spawn(o, "run", "--bundle", oi->bundle, oi->id, p[1], job->cpus ? &other : NULL);
     int err = errno;
     oi->started = pid > 0;

@@ -693,6 +693,10 @@ static void vcpu_pins(const struct run_cfg *cfg, const struct env_job *job, stru
             d->vcpu_cpus[k] = cpus[k];
             k++;
         }
+    /* A set smaller than the guest (a neighbour on a host short of cores):
+     * the other vCPUs share its CPUs in turn rather than float. */
+    for (int i = k; k > 0 && i < d->vcpus && i < DOMXML_VCPUS_MAX; i++)
+        d->vcpu_cpus[i] = cpus[i % k];
 }
 
 /* The domain XML of one launch (malloc'd), or NULL with e. */

@@ -303,13 +303,19 @@ void mdiso_write(FILE *f, const struct results *r)
         param_of(any, "pairs", pairs, sizeof pairs);
         param_of(any, "same_cpus", same, sizeof same);
         int own_cpu = !strcmp(same, "1") || (m->cpus_neighbour[0] && !strcmp(m->cpus_workload, m->cpus_neighbour));
+        /* On a host short of cores the neighbour's CPUs are the harness's
+         * and the emulators' too: a busy neighbour slows those as well. */
+        int on_harness = !own_cpu && m->cpus_neighbour[0] && !strcmp(m->cpus_neighbour, m->cpus_harness);
         fprintf(f, "A victim workload ran on CPU %s alone and beside an antagonist - a second instance of the "
-                   "same environment unless the condition names another - on %s%s. They share %s, the "
+                   "same environment unless the condition names another - on %s%s%s. They share %s, the "
                    "host's file system and disk, and the host kernel: directly for native and containers, "
                    "through QEMU and KVM's host side for a guest, whose own kernel is its own. ",
                 m->cpus_workload[0] ? md(m->cpus_workload) : "?",
                 own_cpu ? "the victim's own CPU" : "CPU ", own_cpu ? " (the self-check, or a host with one core)" :
                 m->cpus_neighbour[0] ? md(m->cpus_neighbour) : "?",
+                on_harness ? " (also the harness's and the guests' emulator threads': no core to spare here, so a "
+                             "busy neighbour slows those too - the harness's own timing of a start-up, a guest's "
+                             "I/O)" : "",
                 own_cpu ? "the CPU itself and everything above it"
                         : m->neighbour_shares[0] ? md(m->neighbour_shares) : "what the host's topology shares");
         if (!strcmp(pairs, "1"))

@@ -120,6 +120,7 @@ struct vrun {
     char error[200];
     uint64_t *deadline;
     double slowdown;
+    int fixed;                 /* --timeout: the deadline does not move */
     uint64_t t_ready;
 };
 
@@ -135,11 +136,14 @@ static int on_victim(void *arg, const char *line, uint64_t t)
         snprintf(r->unit[r->nm], sizeof r->unit[0], "%s", proto_get(&pl, "unit") ? proto_get(&pl, "unit") : "");
         snprintf(r->dir[r->nm], sizeof r->dir[0], "%s", proto_get(&pl, "dir") ? proto_get(&pl, "dir") : "lower");
         r->v[r->nm++] = strtod(v, NULL);
-    } else if (!strcmp(pl.kind, "expect") && (v = proto_get(&pl, "ms"))) {
+    } else if (!strcmp(pl.kind, "expect") && (v = proto_get(&pl, "ms")) && !r->fixed) {
         /* From here the work's own estimate bounds the launch, as in the
-         * runner: 5x the environment's slowdown, and 30 s of slack. */
+         * runner: 5x the environment's slowdown, and 30 s of slack (a
+         * flat --timeout stays flat). Nonsense estimates count as a day. */
         const char *f = proto_get(&pl, "fixed_ms");
         double ms = strtod(v, NULL) * r->slowdown + (f ? strtod(f, NULL) : 0);
+        if (!(ms >= 0) || ms > 86400e3)
+            ms = 86400e3;
         *r->deadline = t + (uint64_t)((ms * 5 + 30000) * 1e6);
     } else if (!strcmp(pl.kind, "ready")) {
         r->t_ready = t;
@@ -187,6 +191,7 @@ static int victim_run(const struct hostwl_ctx *c, const struct run_workload *w, 
     memset(r, 0, sizeof *r);
     r->deadline = &deadline;
     r->slowdown = b.slowdown;
+    r->fixed = c->cfg->timeout_s > 0;
     double w0 = a ? a->k.work : 0;
     uint64_t n0 = a ? a->k.ns : 0, t0 = io_now_ns();
     int rc = -1, status = -1;
@@ -203,6 +208,14 @@ static int victim_run(const struct hostwl_ctx *c, const struct run_workload *w, 
     }
     if (a && rate)
         *rate = noise_rate(w0, n0, a->k.work, a->k.ns);
+    /* Beside an antagonist that has died the victim ran alone: not a
+     * measurement of interference. What is left on its stream says. */
+    if (a && (a->k.ended || io_read_for(a->inst.fd, io_now_ns() + 1000000ull, on_tick, &a->k, e) == 1 ||
+              a->k.ended)) {
+        vb_errf(e, VB_EFAIL, "the antagonist ended while %s ran beside it%s%s", w->name,
+                a->k.error[0] ? ": " : "", a->k.error);
+        goto out;
+    }
     rc = 0;
 out:
     c->env->stop(c->state, &inst);
@@ -377,6 +390,14 @@ static int nb_cell(const struct hostwl_ctx *c, const struct nb_opts *opt, const 
     }
     char mname[48];
     const struct wl_meta *vm = wl_meta_find(victim);
+    /* Three rows per kept metric and two rates: a matrix larger than a
+     * repetition's rows is refused, not cut short without a word. */
+    if (o->nm + 3 * r[0].nm + 2 > HOSTWL_MAX_METRICS) {
+        hostwl_fail(o, "fail", "neighbour: the matrix needs more than the %d rows one repetition holds; "
+                    "split victims or antagonists over several runs", HOSTWL_MAX_METRICS);
+        free(r);
+        return 0;
+    }
     for (int i = 0; i < r[0].nm; i++) {
         const char *m = r[0].name[i];
         if (!nb_kept(vm, m))
@@ -413,11 +434,15 @@ static int nb_run(const struct hostwl_ctx *c, struct hostwl_out *o, struct vb_er
     struct nb_opts opt;
     if (hostwl_args(&hostwl_neighbour, c, &opt, o, e) < 0)
         return -1;
-    char victim[32], name[32], duty[8], from[32];
+    char victim[32], name[32], duty[8], from[32], item[64];
     for (const char *v = opt.victims; (v = hostwl_list_next(v, victim, sizeof victim));)
         for (const char *f = opt.from; (f = hostwl_list_next(f, from, sizeof from));)
             for (const char *n = opt.antagonists; (n = hostwl_list_next(n, name, sizeof name));)
-                for (const char *d = opt.duties; (d = hostwl_list_next(d, duty, sizeof duty));) {
+                for (const char *d = opt.duties; (d = hostwl_list_next(d, item, sizeof item));) {
+                    /* "050" and "50" are one intensity, with one name. */
+                    long pct = 100;
+                    units_parse_long(item, 1, 100, &pct);
+                    snprintf(duty, sizeof duty, "%ld", pct);
                     if (nb_cell(c, &opt, victim, name, duty, from, o, e) < 0)
                         return -1;
                     if (strcmp(o->status, "ok") != 0)

@@ -134,21 +134,22 @@ static int set_apply(struct run *r, struct run_arm *a, const char *s, struct vb_
     const char *dot = strchr(s, '.'), *eq = strchr(s, '=');
     if (!dot || !eq || eq < dot || dot == s || eq == dot + 1)
         return vb_errf(e, VB_EUSAGE, "--set '%s': expected WORKLOAD.OPTION=VALUE, e.g. cpu.threads=2", s);
-    struct run_workload *w = NULL;
+    struct run_workload *w = NULL, *x = NULL;
     for (int k = 0; k < r->spec.nwl; k++)
         if (strlen(a->wls[k].name) == (size_t)(dot - s) && !strncmp(a->wls[k].name, s, (size_t)(dot - s)))
             w = &a->wls[k];
-    /* A neighbour's victim or antagonist takes --set like any workload. */
-    for (int k = 0; !w && k < a->naux; k++)
+    /* A neighbour's victim or antagonist takes --set like any workload,
+     * the same as the workload itself when the run has both. */
+    for (int k = 0; k < a->naux; k++)
         if (strlen(a->aux[k].name) == (size_t)(dot - s) && !strncmp(a->aux[k].name, s, (size_t)(dot - s)))
-            w = &a->aux[k];
-    if (!w)
+            x = &a->aux[k];
+    if (!w && !x)
         return vb_errf(e, VB_EUSAGE, "--set '%s': workload '%.*s' is not in --workloads", s, (int)(dot - s), s);
     if (strchr(eq + 1, ' '))
         return vb_errf(e, VB_EUSAGE, "--set: values cannot contain spaces");
     char words[256];
     snprintf(words, sizeof words, "--%.*s %s", (int)(eq - dot - 1), dot + 1, eq + 1);
-    return args_add_words(w, words, e);
+    return (w && args_add_words(w, words, e) < 0) || (x && args_add_words(x, words, e) < 0) ? -1 : 0;
 }
 
 /* An arm's workloads and their options: what the harness derives, the
@@ -288,13 +289,12 @@ void run_wl_default(char *out, size_t n)
         return;
     }
     *slash = '\0';
-    snprintf(out, n, "%s/wl", self);
+    /* The installed layout first: another program called wl may well sit
+     * beside an installed vcbench in a bin directory. */
+    snprintf(out, n, "%s/../libexec/vcbench/wl", self);
     if (access(out, X_OK) == 0)
         return;
-    char alt[PATH_MAX + 32];
-    snprintf(alt, sizeof alt, "%s/../libexec/vcbench/wl", self);
-    if (access(alt, X_OK) == 0)
-        snprintf(out, n, "%s", alt);
+    snprintf(out, n, "%s/wl", self);
 }
 
 /* The workload binary (default: run_wl_default) and its hash, recorded in
