@@ -49,22 +49,7 @@ static int setup(void **st)
                      "--set", "footprint.settle-ms=300", "--set", "footprint.window-ms=500",
                      "--set", "density.max=4", "--set", "density.settle-ms=200", "--set", "density.window-ms=300",
                      NULL };
-    char log[128];
-    snprintf(log, sizeof log, "%s/log", dir);
-    int rc = it_wait(it_spawn(argv, log));
-    if (rc != 0) {
-        char *t = tu_read_file(log);
-        fail_msg("vcbench run exited %d: %s", rc, t ? t : "(no output)");
-    }
-    char csv[160];
-    snprintf(csv, sizeof csv, "%s/raw.csv", out);
-    struct vb_err e = { 0 };
-    if (rows_load(csv, &rows, &e) < 0)
-        fail_msg("%s", e.msg);
-    struct run_meta m;
-    snprintf(csv, sizeof csv, "%s/run.json", out);
-    assert_int_equal(meta_read(csv, &m, &e), 0);
-    snprintf(run_id, sizeof run_id, "%s", m.run_id);
+    it_run_load(argv, dir, out, &rows, run_id, sizeof run_id);
     ran = 1;
     return 0;
 }

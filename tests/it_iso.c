@@ -55,22 +55,7 @@ static int setup(void **st)
                      "--set", "neighbour.victims=cpu", "--set", "neighbour.antagonists=spin",
                      "--set", "neighbour.same-cpus=1", "--set", "cpu.int-bytes=16M", "--set", "cpu.min-ms=200",
                      NULL };
-    char log[128];
-    snprintf(log, sizeof log, "%s/log", dir);
-    int rc = it_wait(it_spawn(argv, log));
-    if (rc != 0) {
-        char *t = tu_read_file(log);
-        fail_msg("vcbench run exited %d: %s", rc, t ? t : "(no output)");
-    }
-    char csv[160];
-    snprintf(csv, sizeof csv, "%s/raw.csv", out);
-    struct vb_err e = { 0 };
-    if (rows_load(csv, &rows, &e) < 0)
-        fail_msg("%s", e.msg);
-    struct run_meta m;
-    snprintf(csv, sizeof csv, "%s/run.json", out);
-    assert_int_equal(meta_read(csv, &m, &e), 0);
-    snprintf(run_id, sizeof run_id, "%s", m.run_id);
+    it_run_load(argv, dir, out, &rows, run_id, sizeof run_id);
     ran = 1;
     return 0;
 }

@@ -8,6 +8,8 @@
 #include "env/env.h"
 #include "common/io.h"
 #include "common/proto.h"
+#include "common/raw.h"
+#include "run/meta.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -97,6 +99,29 @@ static inline int it_wait(pid_t p)
     while (waitpid(p, &st, 0) < 0 && errno == EINTR)
         ;
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Run `vcbench run` (argv) with its output in dir/log, fail the test with
+ * that output unless it exits 0, then load out/raw.csv into rows and the
+ * run's id from out/run.json. */
+static inline void it_run_load(char *const argv[], const char *dir, const char *out, struct rows *rows,
+                               char *run_id, size_t n)
+{
+    char log[512], path[512];
+    snprintf(log, sizeof log, "%s/log", dir);
+    int rc = it_wait(it_spawn(argv, log));
+    if (rc != 0) {
+        char *t = tu_read_file(log);
+        fail_msg("vcbench run exited %d: %s", rc, t ? t : "(no output)");
+    }
+    snprintf(path, sizeof path, "%s/raw.csv", out);
+    struct vb_err e = { 0 };
+    if (rows_load(path, rows, &e) < 0)
+        fail_msg("%s", e.msg);
+    struct run_meta m;
+    snprintf(path, sizeof path, "%s/run.json", out);
+    assert_int_equal(meta_read(path, &m, &e), 0);
+    snprintf(run_id, n, "%s", m.run_id);
 }
 
 /* A process (not this one) whose command line holds needle, into why;

@@ -106,8 +106,6 @@ static void neighbour_options(void **st)
     /* A list's params: '+' for the comma (raw.csv's separator). */
     const char *v = NULL;
     const struct hostwl_opt t[] = { { .name = "victims", .list = &v, .ldef = "cpu", .valid = NULL } };
-    char *two[] = { "--victims", "x" };
-    (void)two;
     v = "cpu,mem";
     char params[64];
     hostwl_params(t, 1, params, sizeof params);

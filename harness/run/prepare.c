@@ -129,6 +129,17 @@ static void auto_args(const struct wl_meta *w, const struct run *r, const struct
                  (unsigned long long)a->cfg.mem_bytes);
 }
 
+/* A workload's name and options: what the harness derives, then prof
+ * (the profile's words for it). 0, or -1 with e. */
+static int wl_args_init(struct run_workload *x, const struct wl_meta *w, const struct run *r,
+                        const struct run_arm *a, unsigned long long llc, const char *prof, struct vb_err *e)
+{
+    char derived[512];
+    auto_args(w, r, a, llc, derived, sizeof derived);
+    x->name = w->name;
+    return args_add_words(x, derived, e) < 0 || args_add_words(x, prof, e) < 0 ? -1 : 0;
+}
+
 static int set_apply(struct run *r, struct run_arm *a, const char *s, struct vb_err *e)
 {
     const char *dot = strchr(s, '.'), *eq = strchr(s, '=');
@@ -173,12 +184,9 @@ static int workloads_parse(const char *list, struct run *r, struct run_arm *a, c
         const struct wl_meta *w = wl_meta_find(names[i]);
         if (!w)
             return vb_errf(e, VB_EUSAGE, "unknown workload '%s'; 'vcbench list' shows the choices", names[i]);
-        char derived[512];
-        auto_args(w, r, a, llc, derived, sizeof derived);
-        a->wls[i].name = w->name;
         /* --runs is for every workload; without it the profile's count. */
         a->wls[i].runs = q->runs || profile_runs(r->prof, w->name) == r->prof->runs ? 0 : profile_runs(r->prof, w->name);
-        if (args_add_words(&a->wls[i], derived, e) < 0 || args_add_words(&a->wls[i], profile_args(r->prof, w->name), e) < 0)
+        if (wl_args_init(&a->wls[i], w, r, a, llc, profile_args(r->prof, w->name), e) < 0)
             return -1;
     }
     r->spec.nwl = n;
@@ -194,16 +202,12 @@ static int workloads_parse(const char *list, struct run *r, struct run_arm *a, c
         const struct wl_meta *w = all[i];
         if ((w->flags & (WLM_HOST | WLM_AUDIT)) || !strcmp(w->name, "hold"))
             continue;
-        char derived[512];
-        auto_args(w, r, a, llc, derived, sizeof derived);
-        struct run_workload *x = &a->aux[a->naux++];
-        x->name = w->name;
         /* A profile may give a victim lighter options in a neighbour cell
          * (entry "neighbour.<name>"): each cell launches it four times. */
         char key[48];
         snprintf(key, sizeof key, "neighbour.%s", w->name);
         const char *own = profile_args(r->prof, key);
-        if (args_add_words(x, derived, e) < 0 || args_add_words(x, *own ? own : profile_args(r->prof, w->name), e) < 0)
+        if (wl_args_init(&a->aux[a->naux++], w, r, a, llc, *own ? own : profile_args(r->prof, w->name), e) < 0)
             return -1;
     }
     for (int i = 0; i < q->nsets; i++)
