@@ -95,12 +95,21 @@ static int env_checks(const struct run_cfg *cfg)
         int ok = envs[i]->probe(cfg, &pe) == 0;
         if (ok) {
             double t0 = now_ms();
+            char about[256] = "";
             ok = envs[i]->prepare(cfg, &st, &pe) == 0;
+            if (ok && envs[i]->describe)
+                envs[i]->describe(st, about, sizeof about);
             envs[i]->teardown(st);
-            snprintf(buf, sizeof buf, "can run here (set up and torn down in %.0f ms)", now_ms() - t0);
+            snprintf(buf, sizeof buf, "can run here (set up and torn down in %.0f ms)%s%s", now_ms() - t0,
+                     about[0] ? ": " : "", about);
         }
-        all &= ok;
-        line(ok, envs[i]->name, ok ? buf : pe.msg);
+        /* A peer engine the host lacks is skipped by runs, with the reason:
+         * not a fault of this host. */
+        if (!ok && envs[i]->optional)
+            snprintf(buf, sizeof buf, "%s (optional: a run that asks for it goes on without it)", pe.msg);
+        else
+            all &= ok;
+        line(ok, envs[i]->name, ok || envs[i]->optional ? buf : pe.msg);
     }
     return all;
 }

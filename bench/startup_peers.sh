@@ -1,8 +1,10 @@
 #!/bin/sh
-# Cold start of vcbench's container next to the OCI runtimes and unshare(1),
-# measured in one run: launch call to the exit of a no-op `wl startup`.
+# Cold start of vcbench's container next to the OCI runtimes, the container
+# engines people run, unshare(1) and (with -m) the VM, measured in one run:
+# launch call to the exit of a no-op `wl startup`.
 #
-#   vcbench container, oci-runc, oci-crun: one `vcbench run` interleaves them
+#   vcbench container, oci-runc, oci-crun, docker, podman, containerd (those
+#   installed), vm (-m): one `vcbench run` interleaves them
 #   (seeded random order per round), each timed by the harness on the same
 #   clock points: t0 before the launch call, exit = `end` line seen,
 #   total = exit + everything torn down (process reaped, cgroup removed).
@@ -10,15 +12,18 @@
 #   /wl startup`, timed around fork+exec+wait from a shell, in blocks
 #   alternating with the vcbench rounds (so it also pays a shell fork).
 #
-# Usage: bench/startup_peers.sh [-n RUNS]   (default 30; needs root)
+#   The engines' one-time costs (a daemon vcbench started, the image import)
+#   are printed apart: they are paid once per run, not per launch.
+#
+# Usage: bench/startup_peers.sh [-n RUNS] [-m]   (default 30; needs root)
 # Prints medians and the ratio of each peer to vcbench's container.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 V=${VCB_BIN:-$top/build/vcbench}
 W=${VCB_WL:-$top/build/wl}
-runs=30
-while getopts n: o; do
-    case $o in n) runs=$OPTARG ;; *) echo "usage: $0 [-n RUNS]" >&2; exit 2 ;; esac
+runs=30 vm=
+while getopts n:m o; do
+    case $o in n) runs=$OPTARG ;; m) vm=,vm ;; *) echo "usage: $0 [-n RUNS] [-m]" >&2; exit 2 ;; esac
 done
 [ "$(id -u)" -eq 0 ] || { echo "startup_peers: containers need root" >&2; exit 3; }
 tmp=$(mktemp -d /tmp/vcb-peers.XXXXXX)
@@ -29,6 +34,10 @@ trap 'exit 143' TERM
 
 envs=container
 for p in runc crun; do command -v $p >/dev/null && envs="$envs,oci-$p"; done
+for pc in docker:docker podman:podman containerd:ctr; do
+    command -v "${pc#*:}" >/dev/null && envs="$envs,${pc%%:*}"
+done
+envs=$envs$vm
 
 mkdir -p "$tmp/rootfs/proc" && cp "$W" "$tmp/rootfs/wl"
 : > "$tmp/unshare.ms"
@@ -67,6 +76,20 @@ done
 un=$(median < "$tmp/unshare.ms")
 awk -v n="$(wc -l < "$tmp/unshare.ms")" -v t="$un" -v b="$base_total" \
     'BEGIN { printf "%-12s %5d %12s %12.3f %14.2f\n", "unshare(1)", n, "-", t, t / b }'
+echo
+# Where an engine's launch goes: its create command, then start attached to
+# wl ready, then its remove command; and what it paid once per run.
+for env in docker podman containerd; do
+    case ",$envs," in *",$env,"*) ;; *) continue ;; esac
+    cr=$(col "$env" "${env}_create_ms" | median) rd=$(col "$env" ready_ms | median)
+    rm=$(col "$env" "${env}_rm_ms" | median)
+    dm=$(col "$env" "${env}_daemon_ms" | sort -u) im=$(col "$env" "${env}_import_ms" | sort -u)
+    [ -z "$dm" ] || dm=$(echo "$dm" | median)
+    [ -z "$im" ] || im=$(echo "$im" | median)
+    awk -v e="$env" -v c="$cr" -v r="$rd" -v m="$rm" -v d="$dm" -v i="$im" 'BEGIN {
+        printf "%-12s create %.1f ms, start to wl ready %.1f ms, remove %.1f ms; once per run: daemon start %s, image import %s\n",
+               e, c, r - c, m, d == "" ? "none (running)" : sprintf("%.0f ms", d), i == "" ? "none (cached)" : sprintf("%.0f ms", i) }'
+done
 echo
 # The goal is launch call to the exit of wl: the `end` line it writes just
 # before exit_group (exit_ms). total_ms adds reaping it and removing the

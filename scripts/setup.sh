@@ -9,7 +9,7 @@ set -eu
 # that `make run` and the fidelity scripts can compare against them; kmod
 # and busybox-static make the outer guest of scripts/host-check.sh;
 # debhelper, lintian and man make and check the Debian package and the
-# manual page (tests/install.sh).
+# manual page (tests/install.sh); the container engines are below.
 PKGS="gcc make libc6-dev musl-tools pkg-config
 libvirt-dev libjson-c-dev libvirt-daemon-driver-qemu libvirt-daemon-system libvirt-clients
 qemu-system-x86 qemu-system-data libcgroup-dev cgroup-tools libhwloc-dev hwloc-nox
@@ -21,6 +21,16 @@ missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
         missing="$missing $p"
+done
+
+# The container engines people run, as peers (environments docker, podman,
+# containerd): Debian's packages, but only where the host has no engine of
+# its own - Docker CE's docker-ce and containerd.io conflict with docker.io
+# and containerd, and a host's own engine is the one to measure. None is
+# started here: vcbench starts a daemon of its own when none runs.
+for pc in docker.io:dockerd containerd:containerd podman:podman; do
+    p=${pc%%:*} c=${pc#*:}
+    command -v "$c" >/dev/null 2>&1 || missing="$missing $p"
 done
 
 if [ -n "$missing" ]; then

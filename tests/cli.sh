@@ -83,6 +83,11 @@ expect_exit "neighbour duty 0" 2 "$V" run --envs native --workloads neighbour --
 expect_exit "neighbour victim not a victim" 2 "$V" run --envs native --workloads neighbour --victims density --out "$tmp/r1"
 expect_exit "neighbour from an unknown env" 2 "$V" run --envs native --workloads neighbour --set neighbour.from=xen --out "$tmp/r1"
 expect_exit "unwritable out" 2 "$V" run --envs native --out /proc/vcbench-out
+# An engine the host lacks is skipped; when nothing else was asked for, the
+# run stops on the host's account (exit 3) with the reason in one line.
+expect_exit "only engines the host lacks" 3 env PATH=/nonexistent "$V" run --envs podman,docker --out "$tmp/r1"
+grep -q "podman is not installed: apt-get install podman" "$tmp/err" && ok "the engine's reason" ||
+    ko "the engine's reason" "$(cat "$tmp/err")"
 [ -e "$tmp/r1" ] && ko "bad input creates nothing" "$tmp/r1 exists" || ok "bad input creates nothing"
 mkdir -p "$tmp/full" && echo x > "$tmp/full/raw.csv"
 expect_exit "existing results" 2 "$V" run --envs native --out "$tmp/full"

@@ -97,7 +97,7 @@ static void neighbour_options(void **st)
     char *empty[] = { "--duties", "50," };
     assert_int_equal(hostwl_check(hw, 2, empty, &e), -1);
     assert_non_null(strstr(e.msg, "comma list"));
-    char *bad_env[] = { "--from", "docker" };
+    char *bad_env[] = { "--from", "hyperv" };
     assert_int_equal(hostwl_check(hw, 2, bad_env, &e), -1);
     char text[2048];
     hostwl_describe(hw, text, sizeof text);

@@ -37,6 +37,12 @@ static int child_main(void *arg)
         goto fail;
     if (r->stderr_null && dup2(c->null_fd, 2) < 0)
         goto fail;
+    if (r->stderr_out && dup2(1, 2) < 0)
+        goto fail;
+    if (r->new_session && setsid() < 0)
+        goto fail;
+    if (r->cwd && chdir(r->cwd) < 0)
+        goto fail;
     if (r->pre_exec) {
         int e = r->pre_exec(r->pre_arg);
         if (e) {
@@ -134,6 +140,39 @@ int proc_output(char *const argv[], char *out, size_t n)
     if (pid > 0)
         proc_reap(pid);
     return pid > 0 && got ? 0 : -1;
+}
+
+int proc_run(char *const argv[], char *out, size_t n)
+{
+    return proc_run_in(argv, NULL, out, n);
+}
+
+int proc_run_in(char *const argv[], const char *cwd, char *out, size_t n)
+{
+    out[0] = '\0';
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return -1;
+    struct spawn_req req = { .path = argv[0], .argv = argv, .stdout_fd = p[1], .stdin_null = 1,
+                             .stderr_out = 1, .new_session = 1, .cwd = cwd };
+    pid_t pid = spawn_start(&req);
+    close(p[1]);
+    size_t got = 0;
+    ssize_t r;
+    char sink[512];
+    /* Read to EOF (a full buffer must not block the child's writes). */
+    while (pid > 0 && (r = read(p[0], got + 1 < n ? out + got : sink,
+                                got + 1 < n ? n - 1 - got : sizeof sink)) != 0) {
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            break;
+        if (got + 1 < n)
+            got += (size_t)r;
+    }
+    close(p[0]);
+    out[got] = '\0';
+    return pid > 0 ? proc_reap(pid) : -1;
 }
 
 int proc_first_line(char *const argv[], char *out, size_t n)

@@ -18,6 +18,9 @@ struct spawn_req {
     int stdout_fd;             /* -1 = /dev/null */
     int stdin_null;            /* 1 = stdin from /dev/null */
     int stderr_null;           /* 1 = stderr to /dev/null */
+    int stderr_out;            /* 1 = stderr to stdout_fd (for error messages) */
+    int new_session;           /* 1 = setsid(): a terminal's Ctrl-C does not reach it */
+    const char *cwd;           /* NULL = inherit; else chdir here first */
     /* Optional hook run in the child before exec (e.g. namespace set-up);
      * returns 0 or an errno. Runs in the shared address space: it must not
      * allocate or touch the parent's data beyond what it is given. */
@@ -47,6 +50,13 @@ void proc_kill(pid_t *pid);
  * and put up to n-1 bytes of its output, NUL-terminated, in out.
  * 0, or -1 ("" in out) when it cannot run or prints nothing. */
 int proc_output(char *const argv[], char *out, size_t n);
+
+/* Run argv like proc_output, stderr into out too, in a session of its
+ * own (a terminal's Ctrl-C reaches the harness only, which decides), and
+ * return its exit code (-1 when it could not run or was killed). */
+int proc_run(char *const argv[], char *out, size_t n);
+/* The same in directory cwd (NULL: the harness's). */
+int proc_run_in(char *const argv[], const char *cwd, char *out, size_t n);
 
 /* The same, keeping only the first line (without its newline). */
 int proc_first_line(char *const argv[], char *out, size_t n);

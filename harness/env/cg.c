@@ -308,14 +308,22 @@ int cg_usage(struct cg *c, uint64_t *cpu_ns, uint64_t *mem_peak, struct vb_err *
     return 0;
 }
 
-int cg_oom_killed(struct cg *c)
+uint64_t cg_oom_count(struct cg *c)
 {
     uint64_t n = 0;
+    if (!c)
+        return 0;
+    /* Both count the cgroups below too (v2 unless memory_localevents). */
     if (c->v == CG_V1)
         read_u64(c, "memory", "memory.oom_control", "oom_kill", &n);
     else
         read_u64(c, "memory", "memory.events", "oom_kill", &n);
-    return n > 0;
+    return n;
+}
+
+int cg_oom_killed(struct cg *c)
+{
+    return cg_oom_count(c) > 0;
 }
 
 void cg_destroy(struct cg *c)
@@ -376,21 +384,25 @@ static int sweep_dir(const char *dir)
 
 int cg_sweep(const char *name)
 {
-    /* Names the harness made are "vcbench.<run id>": never anything else. */
+    /* Names the harness made are "vcbench.<run id>[.<engine>]": never
+     * anything else. */
     if (strncmp(name, "vcbench.", 8) != 0 || strchr(name, '/') || strstr(name, ".."))
         return 0;
-    if (lib_init(NULL) < 0)
+    /* Every cgroup hierarchy mounted, not only the controllers vcbench
+     * writes: a runtime under a parent of ours (an engine's containers)
+     * makes that parent in all of them - blkio, pids, ..., and on a hybrid
+     * host the unified one. */
+    FILE *f = fopen("/proc/self/mounts", "re");
+    if (!f)
         return 0;
-    static const char *const ctrls[] = { "cpuset", "cpu", "cpuacct", "memory" };
+    char line[1024], mnt[CG_PATH_MAX], type[32], dir[CG_PATH_MAX * 2];
     int n = 0;
-    for (size_t i = 0; i < sizeof ctrls / sizeof ctrls[0]; i++) {
-        char *mnt = NULL, dir[CG_PATH_MAX];
-        if (cgroup_get_subsys_mount_point(ctrls[i], &mnt) != 0)
-            continue;
-        snprintf(dir, sizeof dir, "%s/%s", mnt, name);
-        free(mnt);
-        n += sweep_dir(dir);           /* a hierarchy shared by two controllers is swept once */
-    }
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "%*s %511s %31s", mnt, type) == 2 && (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2"))) {
+            snprintf(dir, sizeof dir, "%s/%s", mnt, name);
+            n += sweep_dir(dir);
+        }
+    fclose(f);
     return n;
 }
 

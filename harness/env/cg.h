@@ -86,6 +86,8 @@ int cg_mem_of_pid(pid_t pid, struct cg_mem *m);
 
 /* Did the memory controller kill something (OOM) in this cgroup? 1/0. */
 int cg_oom_killed(struct cg *c);
+/* How many processes it killed in this cgroup and those under it. NULL: 0. */
+uint64_t cg_oom_count(struct cg *c);
 
 /* Remove the cgroup (its tasks must have exited) and free c. NULL-safe. */
 void cg_destroy(struct cg *c);

@@ -13,6 +13,9 @@ static const struct env_ops *const env_table[] = {
     &env_vm,
     &env_oci_runc,
     &env_oci_crun,
+    &env_docker,
+    &env_podman,
+    &env_containerd,
 };
 #define NENV (int)(sizeof env_table / sizeof env_table[0])
 

@@ -95,6 +95,8 @@ enum env_need {
     ENV_NEEDS_KERNEL = 2,      /* the guest kernel and the initramfs with its modules */
 };
 
+struct usage_proc;
+
 struct env_ops {
     const char *name;
     const char *summary;
@@ -125,9 +127,19 @@ struct env_ops {
      * common/own.h) when the kind is this env's; NULL when it makes
      * nothing that outlives it. */
     void (*sweep)(const char *kind, const char *value);
+    /* A peer a host may lack (an engine): when its probe fails the run goes
+     * on without it and says why, instead of failing. */
+    int optional;
+    /* After prepare: versions and set-up for run.json; NULL: nothing. */
+    void (*describe)(void *state, char *out, size_t n);
+    /* The instance's host processes for the footprint, when they are not
+     * inst->pid and its descendants (an engine's container is its daemon's
+     * grandchild); NULL: usage_tree(inst->pid, top). Returns the count. */
+    int (*procs)(void *state, const struct env_inst *inst, struct usage_proc *out, int max);
 };
 
-extern const struct env_ops env_native, env_container, env_vm, env_oci_runc, env_oci_crun;
+extern const struct env_ops env_native, env_container, env_vm, env_oci_runc, env_oci_crun, env_docker, env_podman,
+    env_containerd;
 
 /* Hand one line of a dead run's ownership record to every env's sweep. */
 void env_sweep(const char *kind, const char *value);

@@ -54,8 +54,15 @@ int chart_envs_of(const struct summary *s, const char *workload, int with_native
         if (!seen)
             out[n++] = s->g[i].env;
     }
-    /* The summary is ordered by metric first; restore table order by
-     * taking the order of the first metric's groups. */
+    /* The summary is ordered by metric first, and an environment's own
+     * metrics (ct_*, docker_*) come first for it alone: the table's order,
+     * so that every chart draws the environments in the same order. */
+    for (int i = 1; i < n; i++)
+        for (int k = i; k > 0 && env_rank(out[k]) < env_rank(out[k - 1]); k--) {
+            const char *t = out[k];
+            out[k] = out[k - 1];
+            out[k - 1] = t;
+        }
     return n;
 }
 

@@ -23,7 +23,7 @@ static const struct {
     { "tcg_cache_mib", "TCG translation cache", "#8172b2" },
     { "vmm_anon_mib", "VMM (QEMU) own memory", "#64b5cd" },
     { "vmm_file_mib", "VMM file pages (binary, kernel image)", "#b3d9e6" },
-    { "runtime_mib", "runtime (runc/crun)", "#dd8452" },
+    { "runtime_mib", "runtime beside it (runc/crun, shim, conmon)", "#dd8452" },
     { "workload_mib", "workload processes", "#55a868" },
     { "pagetables_mib", "page tables", "#937860" },
 };

@@ -33,7 +33,7 @@ static const struct {
     { "vmm_mib", "- VMM (QEMU) other (MiB)" },
     { "vmm_anon_mib", "&nbsp;&nbsp;- its own memory (MiB)" },
     { "vmm_file_mib", "&nbsp;&nbsp;- file pages: binary, libraries, kernel image (MiB)" },
-    { "runtime_mib", "- runtime: runc/crun (MiB)" },
+    { "runtime_mib", "- runtime beside it: runc/crun, shim, conmon (MiB)" },
     { "workload_mib", "- workload processes (MiB)" },
     { "pss_anon_mib", "PSS, anonymous memory (MiB)" },
     { "pss_file_mib", "PSS, file pages: program text, mapped files (MiB)" },

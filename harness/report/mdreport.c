@@ -239,6 +239,11 @@ static void host_versions(FILE *f, const struct results *r)
     fprintf(f, "| guest kernel | %s (%s) |\n", md(m->guest_kernel), md(m->kernel));
     fprintf(f, "| runc | %s |\n", md(m->runc_version));
     fprintf(f, "| crun | %s |\n", md(m->crun_version));
+    /* What an environment said of itself once prepared (an engine's
+     * version, store, cgroup driver, whose daemon). */
+    for (int i = 0; i < m->nenv; i++)
+        if (m->env[i].about[0])
+            fprintf(f, "| %s | %s |\n", md(m->env[i].name), md(m->env[i].about));
     fprintf(f, "| vcbench commit | %s |\n", md(m->vcbench_commit));
     fprintf(f, "| wl | %s%ssha256 `%s` |\n", md(m->wl_build), *m->wl_build ? ", " : "", mdcode(m->wl_sha256));
 }
@@ -329,6 +334,28 @@ static void mem_caveat(FILE *f, const struct results *r)
                "shows where the real last level ends.\n", size >> 20, WL_LLC_FACTOR, llc >> 20);
 }
 
+/* The engines (docker, podman, containerd: the optional peers) in the
+ * run, named once with what their figures include. */
+static void engines_caveat(FILE *f, const struct results *r)
+{
+    char names[128] = "";
+    size_t len = 0;
+    for (int i = 0; i < r->meta.nenv; i++) {
+        const struct env_ops *e = env_find(r->meta.env[i].name);
+        if (e && e->optional)
+            len += (size_t)snprintf(names + len, len < sizeof names ? sizeof names - len : 0, "%s`%s`",
+                                    len ? ", " : "", e->name);
+    }
+    if (!len)
+        return;
+    fprintf(f, "- %s run through their command-line tools as their users run them (create, start attached, remove): "
+               "their start-up includes each command's own start and the daemon's API; starting a daemon and "
+               "importing the image are one-time costs, in the `*_daemon_ms` and `*_import_ms` rows and in no "
+               "launch. An idle instance's footprint is its container and the shim or conmon beside it, not the "
+               "daemon all share. Docker and Podman add their default seccomp filter (the audit's `seccomp_mode` "
+               "2), which vcbench's container and ctr do not.\n", names);
+}
+
 static void caveats(FILE *f, const struct results *r)
 {
     const struct summary *s = &r->summ;
@@ -342,6 +369,9 @@ static void caveats(FILE *f, const struct results *r)
     if (noisy)
         fprintf(f, "- %d of %d series have a CV above 5%% (flagged in the tables): with %d runs their CIs are wide; "
                    "use `--profile full` for tighter figures.\n", noisy, s->n, s->runs);
+    engines_caveat(f, r);
+    for (int i = 0; i < r->meta.nskipped; i++)
+        fprintf(f, "- `%s` was asked for but not run: %s.\n", md(r->meta.skipped[i].name), md(r->meta.skipped[i].why));
     if (!strcmp(r->meta.cgroup, "v1"))
         fputs("- On this cgroup v1 host `oci-crun` (if run) gets no memory limit: crun refuses the hybrid layout "
               "and runs with `--cgroup-manager=disabled`, pinned by affinity.\n", f);

@@ -177,6 +177,8 @@ double held_ksm_settle(double limit_s, double *saved_kib)
 /* The processes of one instance. */
 static int procs_of(const struct hostwl_ctx *c, const struct held *h, struct usage_proc *p)
 {
+    if (c->env->procs)
+        return c->env->procs(c->state, &h->inst, p, HELD_MAX_PROCS);
     return usage_tree(h->inst.pid, c->env->top, p, HELD_MAX_PROCS);
 }
 

@@ -40,6 +40,20 @@ static json_object *envs_json(const struct run_meta *m)
         json_object *v = json_object_new_object();
         jsonio_add(v, "name", jsonio_str(m->env[i].name));
         jsonio_add(v, "prepare_ms", jsonio_num(m->env[i].prepare_ms));
+        if (m->env[i].about[0])
+            jsonio_add(v, "about", jsonio_str(m->env[i].about));
+        json_object_array_add(a, v);
+    }
+    return a;
+}
+
+static json_object *skipped_json(const struct run_meta *m)
+{
+    json_object *a = json_object_new_array();
+    for (int i = 0; i < m->nskipped; i++) {
+        json_object *v = json_object_new_object();
+        jsonio_add(v, "name", jsonio_str(m->skipped[i].name));
+        jsonio_add(v, "why", jsonio_str(m->skipped[i].why));
         json_object_array_add(a, v);
     }
     return a;
@@ -65,6 +79,8 @@ json_object *meta_json(const struct run_meta *m)
     jsonio_add(o, "seed", json_object_new_int64((int64_t)m->seed));
     jsonio_add(o, "workloads", workloads_json(m));
     jsonio_add(o, "envs", envs_json(m));
+    if (m->nskipped)
+        jsonio_add(o, "skipped_envs", skipped_json(m));
     if (m->narms) {
         json_object *a = json_object_new_array();
         for (int i = 0; i < m->narms; i++) {
@@ -127,7 +143,14 @@ static void arrays_read(json_object *o, struct run_meta *m)
             COPY(m->env[m->nenv].name, jsonio_get(v, "name"));
             if (json_object_object_get_ex(v, "prepare_ms", &ms))
                 m->env[m->nenv].prepare_ms = json_object_get_double(ms);
+            COPY(m->env[m->nenv].about, jsonio_get(v, "about"));
             m->nenv++;
+        }
+    if (json_object_object_get_ex(o, "skipped_envs", &a) && json_object_is_type(a, json_type_array))
+        for (size_t i = 0; i < json_object_array_length(a) && m->nskipped < META_MAX_ENVS; i++, m->nskipped++) {
+            json_object *v = json_object_array_get_idx(a, i);
+            COPY(m->skipped[m->nskipped].name, jsonio_get(v, "name"));
+            COPY(m->skipped[m->nskipped].why, jsonio_get(v, "why"));
         }
 }
 

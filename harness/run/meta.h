@@ -14,6 +14,12 @@
 #define META_MAX_WLS 24
 #define META_MAX_ENVS 16
 
+/* An optional environment left out of a run, and why. */
+struct meta_skip {
+    char name[32];
+    char why[256];
+};
+
 struct run_meta {
     char run_id[64], host[256], topology[256], cpu_model[128];
     unsigned long host_mem_mib;
@@ -33,8 +39,10 @@ struct run_meta {
     unsigned long long seed;
     struct { char name[32]; char args[512]; } wl[META_MAX_WLS];   /* args space separated */
     int nwl;
-    struct { char name[32]; double prepare_ms; } env[META_MAX_ENVS];
+    struct { char name[32]; double prepare_ms; char about[256]; } env[META_MAX_ENVS];
     int nenv;
+    struct meta_skip skipped[META_MAX_ENVS];   /* asked for, but the host lacks them */
+    int nskipped;
     struct { char label[16]; char settings[512]; char wl_sha256[65]; } arm[2];   /* an A/B run's arms */
     int narms;
     int has_totals;                        /* the run ended: ok, failed, not_run are set */

@@ -566,15 +566,33 @@ static int arm_prepare(struct run *r, struct run_arm *a, struct vb_err *e)
     return 0;
 }
 
+/* Every slot's probe. A peer the host lacks (an optional env) leaves the
+ * run with its reason, said and kept in run.json; any other failure - or
+ * nothing left to run - stops the run before anything is measured. */
 static int probes(struct run *r, struct vb_err *e)
 {
-    for (int i = 0; i < r->spec.nslot; i++) {
-        const struct run_slot *sl = &r->spec.slots[i];
+    struct run_spec *sp = &r->spec;
+    for (int i = 0; i < sp->nslot;) {
+        const struct run_slot *sl = &sp->slots[i];
         struct vb_err pe = { 0 };
-        if (sl->env->probe(sl->cfg, &pe) < 0)
+        if (sl->env->probe(sl->cfg, &pe) == 0) {
+            i++;
+            continue;
+        }
+        if (!sl->env->optional || r->nskipped == META_MAX_ENVS)
             return vb_errf(e, pe.code ? pe.code : VB_EHOST, "%s%s%s: %s", sl->env->name, *sl->arm ? "@" : "",
                            sl->arm, pe.msg);
+        struct meta_skip *k = &r->skipped[r->nskipped++];
+        snprintf(k->name, sizeof k->name, "%s%s%s", sl->env->name, *sl->arm ? "@" : "", sl->arm);
+        snprintf(k->why, sizeof k->why, "%s", pe.msg);
+        memmove(&sp->slots[i], &sp->slots[i + 1], (size_t)(sp->nslot - i - 1) * sizeof sp->slots[0]);
+        sp->nslot--;
     }
+    if (sp->nslot == 0 && r->nskipped)
+        return vb_errf(e, VB_EHOST, "%s: %s%s", r->skipped[0].name, r->skipped[0].why,
+                       r->nskipped > 1 ? " (and no other environment asked for can run here)" : "");
+    for (int i = 0; i < r->nskipped; i++)
+        fprintf(stderr, "vcbench: skipping %s: %s\n", r->skipped[i].name, r->skipped[i].why);
     return 0;
 }
 
@@ -636,6 +654,8 @@ static void meta_fill(struct run *r)
     for (int i = 0; i < r->spec.nslot && i < META_MAX_ENVS; i++, m->nenv++)
         snprintf(m->env[i].name, sizeof m->env[i].name, "%s%s%s", r->spec.slots[i].env->name,
                  *r->spec.slots[i].arm ? "@" : "", r->spec.slots[i].arm);
+    memcpy(m->skipped, r->skipped, sizeof m->skipped);
+    m->nskipped = r->nskipped;
     for (int i = 0; i < r->narms && *r->arms[0].label; i++, m->narms++) {
         snprintf(m->arm[i].label, sizeof m->arm[i].label, "%s", r->arms[i].label);
         snprintf(m->arm[i].settings, sizeof m->arm[i].settings, "%s", r->arms[i].settings);
@@ -687,8 +707,10 @@ int run_prepare(struct run *r, struct vb_err *e)
 static int meta_totals(struct run *r, const struct run_totals *t, struct vb_err *e)
 {
     struct run_meta *m = &r->meta;
-    for (int i = 0; i < m->nenv; i++)
+    for (int i = 0; i < m->nenv; i++) {
         m->env[i].prepare_ms = t->connect_ms[i];
+        snprintf(m->env[i].about, sizeof m->env[i].about, "%s", t->about[i]);
+    }
     m->has_totals = 1;
     m->ok = t->ok;
     m->failed = t->failed;

@@ -83,6 +83,8 @@ struct run {
     double host_slowdown;      /* see accel_host_slowdown() */
     char out[PATH_MAX], run_dir[PATH_MAX], disk[PATH_MAX], disk2[PATH_MAX];
     char meta_path[PATH_MAX + 16], state_real[PATH_MAX];
+    struct meta_skip skipped[META_MAX_ENVS];   /* optional envs the host lacks */
+    int nskipped;
 };
 
 /* The workload binary vcbench uses without --wl: wl beside the

@@ -494,6 +494,8 @@ int runner_start(const struct run_spec *s, struct runner **out, struct run_total
             return -1;
         }
         t->connect_ms[r->prepared] = ms(a, io_now_ns());
+        if (sl->env->describe)
+            sl->env->describe(r->state[r->prepared], t->about[r->prepared], sizeof t->about[0]);
     }
     *out = r;
     return 0;

@@ -53,6 +53,7 @@ struct run_spec {
 struct run_totals {
     int ok, failed, skipped_after_signal;
     double connect_ms[RUN_MAX_SLOTS]; /* prepare() time per slot */
+    char about[RUN_MAX_SLOTS][256];   /* what the env says of itself after prepare() */
 };
 
 /* One pass over (a part of) the plan: the (slot, workload) pairs with a
