@@ -88,7 +88,8 @@ for env in docker podman containerd; do
     [ -z "$im" ] || im=$(echo "$im" | median)
     awk -v e="$env" -v c="$cr" -v r="$rd" -v m="$rm" -v d="$dm" -v i="$im" 'BEGIN {
         printf "%-12s create %.1f ms, start to wl ready %.1f ms, remove %.1f ms; once per run: daemon start %s, image import %s\n",
-               e, c, r - c, m, d == "" ? "none (running)" : sprintf("%.0f ms", d), i == "" ? "none (cached)" : sprintf("%.0f ms", i) }'
+               e, c, r - c, m, e == "podman" ? "none (daemonless)" : d == "" ? "none (one was running)" : sprintf("%.0f ms", d),
+               i == "" ? "none (cached)" : sprintf("%.0f ms", i) }'
 done
 echo
 # The goal is launch call to the exit of wl: the `end` line it writes just

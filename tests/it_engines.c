@@ -18,7 +18,9 @@
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 
 static char dir[64], out[128], run_id[64], envs[128];
@@ -37,6 +39,19 @@ static struct engine_t eng[] = {
     { "containerd", "ctr", "containerd", "/run/containerd/containerd.sock", 0, 0 },
 };
 #define NENG (int)(sizeof eng / sizeof eng[0])
+
+/* Does a daemon answer on this socket (not only: does the file exist)? */
+static int answers(const char *path)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), ok = 0;
+    if (fd >= 0) {
+        ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+        close(fd);
+    }
+    return ok;
+}
 
 static int installed(const char *prog)
 {
@@ -60,7 +75,7 @@ static int setup(void **st)
     int any = 0;
     for (int i = 0; i < NENG; i++) {
         eng[i].present = installed(eng[i].cli) && installed(eng[i].daemon);
-        eng[i].started = eng[i].present && eng[i].sock && access(eng[i].sock, F_OK) != 0;
+        eng[i].started = eng[i].present && eng[i].sock && !answers(eng[i].sock);
         if (eng[i].present) {
             strcat(envs, ",");
             strcat(envs, eng[i].env);
@@ -154,11 +169,13 @@ static void phases_recorded(void **st)
                      total);
         char m[64];
         snprintf(m, sizeof m, "%s_create_ms", e);
-        double create = value(e, "startup", m);
-        /* The launch call is the create command (and the start's spawn). */
-        assert_true(create > 0 && create <= launch);
+        /* The launch call is the create command and the start's spawn. */
+        assert_true(value(e, "startup", m) > 0);
         snprintf(m, sizeof m, "%s_rm_ms", e);
         assert_true(value(e, "startup", m) > 0);
+        /* Each run imports: a fresh store (this test's state dir), a
+         * containerd namespace of the run's own, or a user's docker daemon
+         * the image was removed from at the last run's end. */
         snprintf(m, sizeof m, "%s_import_ms", e);
         assert_true(value(e, "startup", m) > 0);
         snprintf(m, sizeof m, "%s_daemon_ms", e);
@@ -246,6 +263,19 @@ static void nothing_left(void **st)
     leftovers(run_id, why, sizeof why);
     if (why[0])
         fail_msg("%s", why);
+    /* Nothing of the run's in vcbench's podman store. */
+    if (eng[1].present) {
+        char cmd[600];
+        snprintf(cmd, sizeof cmd, "podman --root=%s/podman/root --runroot=%s/podman/run --tmpdir=%s/podman/tmp "
+                                  "ps --all --format '{{.Names}}' 2>&1", dir, dir, dir);
+        FILE *p = popen(cmd, "r");
+        assert_non_null(p);
+        char line[256];
+        while (fgets(line, sizeof line, p))
+            if (strstr(line, "vcbench-"))
+                fail_msg("podman's store still has container %s", line);
+        pclose(p);
+    }
     /* Nothing written where vcbench was started (conmon writes `oom`
      * into its working directory). */
     if (access("oom", F_OK) == 0)
@@ -287,6 +317,39 @@ static void missing_engine_skipped(void **st)
     assert_int_equal(meta.nskipped, 1);
     assert_string_equal(meta.skipped[0].name, "podman");
     assert_int_equal(meta.nenv, 1);
+}
+
+/* An allocation above the memory limit is the limit's doing, and said so
+ * (status oom), in every engine - not a failed launch. */
+static void memory_limit_is_oom(void **st)
+{
+    (void)st;
+    NEED_RUN();
+    char out2[160], log[160], path[200], envs2[96] = "";
+    for (int k = 0; k < NENG; k++)
+        if (eng[k].present)
+            snprintf(envs2 + strlen(envs2), sizeof envs2 - strlen(envs2), "%s%s", envs2[0] ? "," : "", eng[k].env);
+    snprintf(out2, sizeof out2, "%s/out-oom", dir);
+    snprintf(log, sizeof log, "%s/log-oom", dir);
+    char *argv[] = { (char *)bin, "run", "--envs", envs2, "--workloads", "mem", "--runs", "1", "--warmup", "0",
+                     "--mem", "64", "--state-dir", dir, "--out", out2, "--set", "mem.size=128M",
+                     "--set", "mem.ntimes=1", "--set", "mem.part=bw", NULL };
+    it_wait(it_spawn(argv, log));
+    struct rows r2 = { 0 };
+    struct vb_err e = { 0 };
+    snprintf(path, sizeof path, "%s/raw.csv", out2);
+    if (rows_load(path, &r2, &e) < 0)
+        fail_msg("%s: %s", e.msg, tu_read_file(log));
+    for (int k = 0; k < NENG; k++) {
+        if (!eng[k].present)
+            continue;
+        int oom = 0;
+        for (int i = 0; i < r2.n; i++)
+            oom |= !strcmp(r2.v[i].env, eng[k].env) && !strcmp(r2.v[i].status, "oom");
+        if (!oom)
+            fail_msg("%s: no row with status oom (see %s)", eng[k].env, path);
+    }
+    rows_free(&r2);
 }
 
 /* Ctrl-C while an engine's container runs: the run removes it, stops the
@@ -340,7 +403,8 @@ int main(void)
     const struct CMUnitTest t[] = {
         cmocka_unit_test(no_failures), cmocka_unit_test(phases_recorded), cmocka_unit_test(audit_like_container),
         cmocka_unit_test(footprint_measured), cmocka_unit_test(nothing_left),
-        cmocka_unit_test(missing_engine_skipped), cmocka_unit_test(interrupt_leaves_nothing),
+        cmocka_unit_test(missing_engine_skipped), cmocka_unit_test(memory_limit_is_oom),
+        cmocka_unit_test(interrupt_leaves_nothing),
     };
     return cmocka_run_group_tests(t, setup, teardown);
 }

@@ -66,6 +66,14 @@ static void limits_like_container(void **st)
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         if (!has(&a, want[i]))
             fail_msg("no '%s' in the create options", want[i]);
+    /* Every option before the image: after it they would be wl's. */
+    int image_at = -1;
+    for (int i = 0; i < a.n; i++)
+        if (!strcmp(a.v[i], "vcbench/wl:abc"))
+            image_at = i;
+    for (int i = 0; i < a.n; i++)
+        if (!strncmp(a.v[i], "--", 2) && strcmp(a.v[i], "--size") != 0)
+            assert_true(i < image_at);
     /* The disk argument is the path inside the container. */
     assert_string_equal(a.v[a.n - 1], "/mnt/disk");
     int caps = 0;
@@ -81,6 +89,21 @@ static void limits_like_container(void **st)
     assert_true(has(&b, "--cpuset-cpus=0"));
     for (int i = 0; i < b.n; i++)
         assert_null(strstr(b.v[i], "--cgroup-parent"));
+}
+
+/* Run ids as container names and containerd namespaces take them. */
+static void run_names(void **st)
+{
+    (void)st;
+    char out[64];
+    engine_run_name("20261202-040803-080c", out, sizeof out);
+    assert_string_equal(out, "20261202-040803-080c");
+    engine_run_name("20261202-040803-080c-base+x:1", out, sizeof out);
+    assert_string_equal(out, "20261202-040803-080c-base-x-1");
+    engine_run_name("--a..b--", out, sizeof out);
+    assert_string_equal(out, "a-b");
+    engine_run_name("abcdefgh", out, 5);
+    assert_string_equal(out, "abcd");
 }
 
 static json_object *load(const char *dir, const char *name)
@@ -164,6 +187,7 @@ static void layout(void **st)
     assert_true(json_object_object_get_ex(rootfs, "diff_ids", &ids));
     assert_string_equal(json_object_get_string(json_object_array_get_idx(ids, 0)), ld);
     assert_string_equal(str_at(conf, NULL, "os"), "linux");
+    assert_string_equal(str_at(conf, NULL, "architecture"), ocilayout_arch());
     json_object_put(conf);
     json_object_put(man);
     json_object_put(idx);
@@ -178,6 +202,7 @@ int main(void)
     const struct CMUnitTest t[] = {
         cmocka_unit_test(argv_overflow),
         cmocka_unit_test(limits_like_container),
+        cmocka_unit_test(run_names),
         cmocka_unit_test(layout),
     };
     return cmocka_run_group_tests(t, NULL, NULL);

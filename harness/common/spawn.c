@@ -2,6 +2,8 @@
 #include "common/sig.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <time.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -38,6 +40,8 @@ static int child_main(void *arg)
     if (r->stderr_null && dup2(c->null_fd, 2) < 0)
         goto fail;
     if (r->stderr_out && dup2(1, 2) < 0)
+        goto fail;
+    if (r->stderr_fd > 0 && dup2(r->stderr_fd, 2) < 0)
         goto fail;
     if (r->new_session && setsid() < 0)
         goto fail;
@@ -144,35 +148,63 @@ int proc_output(char *const argv[], char *out, size_t n)
 
 int proc_run(char *const argv[], char *out, size_t n)
 {
-    return proc_run_in(argv, NULL, out, n);
+    return proc_run_lim(argv, &(struct proc_limits){ 0 }, out, n);
 }
 
-int proc_run_in(char *const argv[], const char *cwd, char *out, size_t n)
+static double mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+int proc_run_lim(char *const argv[], const struct proc_limits *l, char *out, size_t n)
 {
     out[0] = '\0';
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0)
         return -1;
     struct spawn_req req = { .path = argv[0], .argv = argv, .stdout_fd = p[1], .stdin_null = 1,
-                             .stderr_out = 1, .new_session = 1, .cwd = cwd };
+                             .stderr_out = 1, .new_session = 1, .cwd = l->cwd };
     pid_t pid = spawn_start(&req);
     close(p[1]);
+    if (pid < 0) {
+        close(p[0]);
+        return -1;
+    }
     size_t got = 0;
-    ssize_t r;
     char sink[512];
-    /* Read to EOF (a full buffer must not block the child's writes). */
-    while (pid > 0 && (r = read(p[0], got + 1 < n ? out + got : sink,
-                                got + 1 < n ? n - 1 - got : sizeof sink)) != 0) {
+    int killed = 0;
+    double t0 = mono_ms(), t_kill = 0;
+    /* Read to EOF (a full buffer must not block the child's writes),
+     * waking at least every 100 ms to look at the clock and the flag. */
+    for (;;) {
+        if (!killed && ((l->limit_ms > 0 && mono_ms() - t0 > l->limit_ms) || (l->interruptible && sig_stop))) {
+            killed = sig_stop && l->interruptible ? PROC_STOPPED : PROC_TIMEOUT;
+            kill(-pid, SIGKILL);   /* its session: it and what it started */
+            t_kill = mono_ms();
+        }
+        /* Something that left the session still holds the pipe. */
+        if (killed && mono_ms() - t_kill > 5000)
+            break;
+        struct pollfd pf = { .fd = p[0], .events = POLLIN };
+        int r = poll(&pf, 1, 100);
         if (r < 0 && errno == EINTR)
             continue;
-        if (r < 0)
+        if (r <= 0)
+            continue;
+        ssize_t k = read(p[0], got + 1 < n ? out + got : sink, got + 1 < n ? n - 1 - got : sizeof sink);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
             break;
         if (got + 1 < n)
-            got += (size_t)r;
+            got += (size_t)k;
     }
     close(p[0]);
     out[got] = '\0';
-    return pid > 0 ? proc_reap(pid) : -1;
+    int rc = proc_reap(pid);
+    return killed ? killed : rc;
 }
 
 int proc_first_line(char *const argv[], char *out, size_t n)

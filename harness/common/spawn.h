@@ -19,6 +19,7 @@ struct spawn_req {
     int stdin_null;            /* 1 = stdin from /dev/null */
     int stderr_null;           /* 1 = stderr to /dev/null */
     int stderr_out;            /* 1 = stderr to stdout_fd (for error messages) */
+    int stderr_fd;             /* > 0: stderr to this file instead */
     int new_session;           /* 1 = setsid(): a terminal's Ctrl-C does not reach it */
     const char *cwd;           /* NULL = inherit; else chdir here first */
     /* Optional hook run in the child before exec (e.g. namespace set-up);
@@ -55,8 +56,20 @@ int proc_output(char *const argv[], char *out, size_t n);
  * own (a terminal's Ctrl-C reaches the harness only, which decides), and
  * return its exit code (-1 when it could not run or was killed). */
 int proc_run(char *const argv[], char *out, size_t n);
-/* The same in directory cwd (NULL: the harness's). */
-int proc_run_in(char *const argv[], const char *cwd, char *out, size_t n);
+
+/* A command with limits: run in cwd (NULL: the harness's), killed with its
+ * whole session after limit_ms (0: none) or, when interruptible, as soon as
+ * a signal stops the harness (clean-up commands are not interruptible: they
+ * must finish). Its exit code; PROC_TIMEOUT or PROC_STOPPED when it was
+ * killed for one of those; -1 when it could not run or died of a signal. */
+#define PROC_TIMEOUT (-2)
+#define PROC_STOPPED (-3)
+struct proc_limits {
+    const char *cwd;
+    double limit_ms;
+    int interruptible;
+};
+int proc_run_lim(char *const argv[], const struct proc_limits *l, char *out, size_t n);
 
 /* The same, keeping only the first line (without its newline). */
 int proc_first_line(char *const argv[], char *out, size_t n);

@@ -66,6 +66,10 @@ struct engine_kind {
     /* Ask whether its memory limit killed it (after exit 137); NULL: the
      * cgroup vcbench made for it tells. */
     void (*oom_query)(const struct engine *en, const char *name, struct eargv *a);
+    /* Remove what a dead run left: containers named vcbench-<run>-*
+     * (run as engine_run_name made it; NULL: every vcbench container), and
+     * for containerd its namespace vcbench.<run>.containerd. */
+    void (*stale)(struct engine *en, const char *run);
     /* Print the host pid of the container's first process. */
     void (*init_pid)(const struct engine *en, const char *name, struct eargv *a);
     /* Versions, for run.json (the command prints them, first line kept). */
@@ -86,8 +90,10 @@ struct engine {
     char sock[PATH_MAX];       /* the daemon socket in use ("" daemonless) */
     int private_daemon;        /* the daemon is vcbench's (ours to configure) */
     pid_t daemon_pid;          /* > 0: this run started it and stops it */
+    int lock_fd;               /* dir's lock, held from prepare to teardown (-1: none) */
     double daemon_ms, import_ms;
     char image[96];            /* vcbench/wl:<tree hash> */
+    char run[64];              /* the run id as engines accept it in names */
     char cgparent[160];        /* "vcbench.<run>.<engine>" */
     struct cg *parent;         /* own_cgroup engines: the run's parent */
     long nofile, nproc;        /* the harness's hard limits (podman asks for them) */
@@ -106,10 +112,21 @@ void engine_teardown(void *state);
 void engine_budget(const struct run_cfg *cfg, struct env_budget *b);
 void engine_describe(void *state, char *out, size_t n);
 int engine_procs(void *state, const struct env_inst *inst, struct usage_proc *out, int max);
-/* A dead run's daemon (kind "engine": "<pid> <state dir>") and its
- * containers' cgroup parent are swept. */
-void engine_sweep(const char *kind, const char *value);
+/* A dead run's daemon, containers and store records (kind "engine"). */
+void engine_sweep(const struct engine_kind *k, const char *kind, const char *value);
+/* Commands for an engine's hooks: the CLI with its global options, then
+ * run it (cleanup: not cut short by Ctrl-C). */
+void engine_cli_begin(const struct engine *en, struct eargv *a);
+int engine_cli(const struct engine *en, const struct eargv *a, int cleanup, char *out, size_t n);
+/* docker's and podman's stale hook: `ps --all --quiet --filter
+ * name=vcbench-<run>` (every vcbench container when run is NULL), then
+ * `rm --force [rm_opt]` of them. */
+void engine_stale_named(struct engine *en, const char *run, const char *rm_opt);
 
+/* A run id as container names and containerd namespaces accept it
+ * (letters and digits, single '-' between): an A/B arm's label may hold
+ * '+' or ':'. */
+void engine_run_name(const char *run_id, char *out, size_t n);
 /* The job's CPU list, or the run's. */
 const char *engine_cpus(const struct engine *en, const struct env_job *job);
 /* The options docker and podman share for a container like vcbench's: no

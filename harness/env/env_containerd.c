@@ -24,6 +24,17 @@ static void cd_global(const struct engine *en, struct eargv *a)
     eargv_add(a, "--namespace=%s", en->cgparent);
 }
 
+/* ctr with --namespace=ns instead of the run's. */
+static void cd_in(const struct engine *en, const char *ns, struct eargv *a)
+{
+    a->n = 0;
+    a->used = 0;
+    a->overflow = 0;
+    eargv_add(a, "%s", en->cli);
+    eargv_add(a, "--address=%s", en->sock);
+    eargv_add(a, "--namespace=%s", ns);
+}
+
 static void cd_daemon(const struct engine *en, struct eargv *a)
 {
     /* An empty config of its own: /etc/containerd/config.toml belongs to
@@ -132,17 +143,67 @@ static int cd_cleanup(const struct engine *en, int step, struct eargv *a)
         return 1;
     }
     if (step == 1) {
-        /* The namespace itself, with --namespace cleared: remove it by name. */
-        a->n = 0;
-        a->used = 0;
-        eargv_add(a, "%s", en->cli);
-        eargv_add(a, "--address=%s", en->sock);
+        /* The namespace itself, named from outside it. */
+        cd_in(en, "default", a);
         eargv_add(a, "namespaces");
         eargv_add(a, "remove");
         eargv_add(a, "%s", en->cgparent);
         return 1;
     }
     return 0;
+}
+
+/* The ids of what's `what` in namespace ns (`ctr ... ls --quiet`). */
+static int cd_list(const struct engine *en, const char *ns, const char *what, char *out, size_t n)
+{
+    struct eargv a;
+    cd_in(en, ns, &a);
+    eargv_add(&a, "%s", what);
+    eargv_add(&a, "ls");
+    eargv_add(&a, "--quiet");
+    return engine_cli(en, &a, 1, out, n) == 0 ? 0 : -1;
+}
+
+/* A dead run's namespace (or every vcbench one, run NULL): its tasks
+ * killed, its containers, image and the namespace removed. */
+static void cd_stale(struct engine *en, const char *run)
+{
+    char nss[4096], want[128], list[8192], out[512];
+    snprintf(want, sizeof want, "vcbench.%s%s", run ? run : "", run ? ".containerd" : "");
+    if (cd_list(en, "default", "namespaces", nss, sizeof nss) < 0)
+        return;
+    for (char *s1, *ns = strtok_r(nss, "\n", &s1); ns; ns = strtok_r(NULL, "\n", &s1)) {
+        if (run ? strcmp(ns, want) != 0 : strncmp(ns, want, strlen(want)) != 0)
+            continue;
+        struct eargv a;
+        if (cd_list(en, ns, "tasks", list, sizeof list) == 0)
+            for (char *s2, *id = strtok_r(list, "\n", &s2); id; id = strtok_r(NULL, "\n", &s2)) {
+                cd_in(en, ns, &a);
+                eargv_add(&a, "tasks");
+                eargv_add(&a, "delete");
+                eargv_add(&a, "--force");
+                eargv_add(&a, "%s", id);
+                engine_cli(en, &a, 1, out, sizeof out);
+            }
+        const char *kinds[] = { "containers", "images" };
+        for (int k = 0; k < 2; k++) {
+            if (cd_list(en, ns, kinds[k], list, sizeof list) < 0 || !list[0])
+                continue;
+            cd_in(en, ns, &a);
+            eargv_add(&a, "%s", kinds[k]);
+            eargv_add(&a, "delete");
+            if (k == 1)
+                eargv_add(&a, "--sync");
+            for (char *s2, *id = strtok_r(list, "\n", &s2); id; id = strtok_r(NULL, "\n", &s2))
+                eargv_add(&a, "%s", id);
+            engine_cli(en, &a, 1, out, sizeof out);
+        }
+        cd_in(en, "default", &a);
+        eargv_add(&a, "namespaces");
+        eargv_add(&a, "remove");
+        eargv_add(&a, "%s", ns);
+        engine_cli(en, &a, 1, out, sizeof out);
+    }
 }
 
 static void cd_init(const struct engine *en, const char *name, struct eargv *a)
@@ -164,7 +225,7 @@ static const struct engine_kind containerd = {
     .sock = "/run/containerd/containerd.sock",
     .global = cd_global, .daemon_args = cd_daemon, .image_has = cd_image_has, .image_import = cd_import,
     .create = cd_create, .start = cd_start, .remove = cd_remove, .cleanup = cd_cleanup, .init_pid = cd_init,
-    .version = cd_version, .own_cgroup = 1,
+    .version = cd_version, .stale = cd_stale, .own_cgroup = 1,
 };
 
 static int cd_probe(const struct run_cfg *cfg, struct vb_err *e) { return engine_probe(&containerd, cfg, e); }
@@ -172,12 +233,13 @@ static int cd_prepare(const struct run_cfg *c, void **s, struct vb_err *e)
 {
     return engine_prepare(&containerd, c, s, e);
 }
+static void cd_sweep(const char *kind, const char *value) { engine_sweep(&containerd, kind, value); }
 
 const struct env_ops env_containerd = {
     .name = "containerd",
     .summary = "containerd (runc shim, overlayfs; Kubernetes' node path): ctr create/task start/delete (peer)",
     .needs = ENV_NEEDS_ROOTFS, .top = USAGE_RUNTIME, .optional = 1,
     .probe = cd_probe, .prepare = cd_prepare, .launch = engine_launch, .wait = engine_wait, .stop = engine_stop,
-    .teardown = engine_teardown, .budget = engine_budget, .sweep = engine_sweep, .describe = engine_describe,
+    .teardown = engine_teardown, .budget = engine_budget, .sweep = cd_sweep, .describe = engine_describe,
     .procs = engine_procs,
 };

@@ -7,6 +7,7 @@
 #include "env/engine.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 static void dk_global(const struct engine *en, struct eargv *a)
@@ -88,6 +89,23 @@ static int dk_remove(const struct engine *en, const char *name, int force, int s
     return 1;
 }
 
+/* With a user's daemon the image is not ours to keep. */
+static int dk_cleanup(const struct engine *en, int step, struct eargv *a)
+{
+    if (step > 0 || en->private_daemon)
+        return 0;
+    eargv_add(a, "image");
+    eargv_add(a, "rm");
+    eargv_add(a, "%s", en->image);
+    return 1;
+}
+
+/* Containers of a dead run (or every vcbench container, run NULL). */
+static void dk_stale(struct engine *en, const char *run)
+{
+    engine_stale_named(en, run, NULL);
+}
+
 static void dk_inspect(const char *format, const char *name, struct eargv *a)
 {
     eargv_add(a, "inspect");
@@ -118,18 +136,19 @@ static void dk_version(const struct engine *en, struct eargv *a)
 static const struct engine_kind docker = {
     .name = "docker", .cli = "docker", .package = "docker.io", .daemon = "dockerd", .sock = "/var/run/docker.sock",
     .global = dk_global, .daemon_args = dk_daemon, .image_has = dk_image_has, .image_import = dk_import,
-    .create = dk_create, .start = dk_start, .remove = dk_remove, .oom_query = dk_oom, .init_pid = dk_init,
-    .version = dk_version,
+    .create = dk_create, .start = dk_start, .remove = dk_remove, .cleanup = dk_cleanup, .oom_query = dk_oom,
+    .init_pid = dk_init, .version = dk_version, .stale = dk_stale,
 };
 
 static int dk_probe(const struct run_cfg *cfg, struct vb_err *e) { return engine_probe(&docker, cfg, e); }
 static int dk_prepare(const struct run_cfg *c, void **s, struct vb_err *e) { return engine_prepare(&docker, c, s, e); }
+static void dk_sweep(const char *kind, const char *value) { engine_sweep(&docker, kind, value); }
 
 const struct env_ops env_docker = {
     .name = "docker",
     .summary = "Docker Engine (dockerd, containerd, runc, overlay2): docker create/start -a/rm (peer)",
     .needs = ENV_NEEDS_ROOTFS, .top = USAGE_RUNTIME, .optional = 1,
     .probe = dk_probe, .prepare = dk_prepare, .launch = engine_launch, .wait = engine_wait, .stop = engine_stop,
-    .teardown = engine_teardown, .budget = engine_budget, .sweep = engine_sweep, .describe = engine_describe,
+    .teardown = engine_teardown, .budget = engine_budget, .sweep = dk_sweep, .describe = engine_describe,
     .procs = engine_procs,
 };

@@ -15,6 +15,7 @@
 #include "common/fsutil.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #define PODMAN_NPROC_MAX 32768
 
@@ -86,6 +87,13 @@ static int pm_remove(const struct engine *en, const char *name, int force, int s
     return 1;
 }
 
+/* Containers of a dead run (or every vcbench one, run NULL) in vcbench's
+ * store, removed without the 10 s stop grace. */
+static void pm_stale(struct engine *en, const char *run)
+{
+    engine_stale_named(en, run, "--time=0");
+}
+
 static void pm_inspect(const char *format, const char *name, struct eargv *a)
 {
     eargv_add(a, "inspect");
@@ -117,16 +125,18 @@ static const struct engine_kind podman = {
     .name = "podman", .cli = "podman", .package = "podman",
     .global = pm_global, .image_has = pm_image_has, .image_import = pm_import, .create = pm_create,
     .start = pm_start, .remove = pm_remove, .oom_query = pm_oom, .init_pid = pm_init, .version = pm_version,
+    .stale = pm_stale,
 };
 
 static int pm_probe(const struct run_cfg *cfg, struct vb_err *e) { return engine_probe(&podman, cfg, e); }
 static int pm_prepare(const struct run_cfg *c, void **s, struct vb_err *e) { return engine_prepare(&podman, c, s, e); }
+static void pm_sweep(const char *kind, const char *value) { engine_sweep(&podman, kind, value); }
 
 const struct env_ops env_podman = {
     .name = "podman",
     .summary = "Podman (conmon, runc on cgroup v1 / crun on v2, overlay): podman create/start -a/rm (peer)",
     .needs = ENV_NEEDS_ROOTFS, .top = USAGE_RUNTIME, .optional = 1,
     .probe = pm_probe, .prepare = pm_prepare, .launch = engine_launch, .wait = engine_wait, .stop = engine_stop,
-    .teardown = engine_teardown, .budget = engine_budget, .sweep = engine_sweep, .describe = engine_describe,
+    .teardown = engine_teardown, .budget = engine_budget, .sweep = pm_sweep, .describe = engine_describe,
     .procs = engine_procs,
 };

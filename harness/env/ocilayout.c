@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 /* Write text as a blob: its name is its digest. */
@@ -37,6 +38,20 @@ static int file_put(const char *dir, const char *name, const char *text)
     return fclose(f) != 0 || bad ? -1 : 0;
 }
 
+const char *ocilayout_arch(void)
+{
+    /* The platform names OCI (GOARCH) uses for uname's. */
+    static const char *const names[][2] = { { "x86_64", "amd64" }, { "aarch64", "arm64" }, { "i686", "386" },
+                                            { "armv7l", "arm" }, { "ppc64le", "ppc64le" }, { "s390x", "s390x" },
+                                            { "riscv64", "riscv64" } };
+    static struct utsname u;
+    if (uname(&u) == 0)
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            if (!strcmp(u.machine, names[i][0]))
+                return names[i][1];
+    return "amd64";
+}
+
 int ocilayout_write(const char *layer_tar, const char *ref, const char *dir, struct vb_err *e)
 {
     char path[PATH_MAX + 96], ld[65], cd[65], md[65], text[2048];
@@ -52,8 +67,8 @@ int ocilayout_write(const char *layer_tar, const char *ref, const char *dir, str
     size_t csize, msize;
     /* An uncompressed layer's diff_id is its own digest. */
     snprintf(text, sizeof text,
-             "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},"
-             "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:%s\"]}}", ld);
+             "{\"architecture\":\"%s\",\"os\":\"linux\",\"config\":{},"
+             "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:%s\"]}}", ocilayout_arch(), ld);
     if (blob_put(dir, text, cd, &csize) < 0)
         return vb_errf(e, VB_EHOST, "cannot write the image config in %s", dir);
     snprintf(text, sizeof text,

@@ -6,7 +6,10 @@
 
 #include "common/err.h"
 
-/* Make dir (created) hold layer_tar as the one layer of an amd64/linux
+/* This machine's architecture as OCI names it ("amd64", "arm64", ...). */
+const char *ocilayout_arch(void);
+
+/* Make dir (created) hold layer_tar as the one layer of a linux
  * image named ref. The layer is hard-linked, not copied. 0, or -1 with e. */
 int ocilayout_write(const char *layer_tar, const char *ref, const char *dir, struct vb_err *e);
 
