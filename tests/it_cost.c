@@ -37,10 +37,7 @@ static int setup(void **st)
     }
     has_vm = access(KDIR "/vmlinux", R_OK) == 0;
     has_runc = access("/usr/sbin/runc", X_OK) == 0 || access("/usr/bin/runc", X_OK) == 0;
-    if (mkdir("/var/tmp/vcbench", 0755) < 0 && errno != EEXIST)
-        fail_msg("mkdir /var/tmp/vcbench: %s", strerror(errno));
-    snprintf(dir, sizeof dir, "/var/tmp/vcbench/itcost.XXXXXX");
-    assert_non_null(mkdtemp(dir));
+    it_scratch("itcost", dir, sizeof dir);
     snprintf(out, sizeof out, "%s/out", dir);
     char envs[96];
     snprintf(envs, sizeof envs, "native,container%s%s", has_vm ? ",vm" : "", has_runc ? ",oci-runc" : "");
@@ -58,19 +55,11 @@ static int teardown(void **st)
 {
     (void)st;
     rows_free(&rows);
-    if (dir[0]) {
-        char cmd[128];
-        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-        assert_int_equal(system(cmd), 0);
-    }
+    it_scratch_rm(dir);
     return 0;
 }
 
-#define NEED_RUN()                                  \
-    do {                                            \
-        if (!ran)                                   \
-            SKIP_BECAUSE("%s", skip_why);           \
-    } while (0)
+#define NEED_RUN() IT_NEED(ran, skip_why)
 
 /* The ok values of env/workload/metric: their count, the largest and
  * smallest into *hi, *lo. */

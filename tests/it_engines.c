@@ -25,7 +25,7 @@
 
 static char dir[64], out[128], run_id[64], envs[128];
 static struct rows rows;
-static int ran;
+static int ran, lean;
 static char skip_why[256];
 static const char *bin;
 
@@ -87,15 +87,16 @@ static int setup(void **st)
                                             "run 'make setup'");
         return 0;
     }
-    if (mkdir("/var/tmp/vcbench", 0755) < 0 && errno != EEXIST)
-        fail_msg("mkdir /var/tmp/vcbench: %s", strerror(errno));
-    snprintf(dir, sizeof dir, "/var/tmp/vcbench/iteng.XXXXXX");
-    assert_non_null(mkdtemp(dir));
+    it_scratch("iteng", dir, sizeof dir);
     snprintf(out, sizeof out, "%s/out", dir);
-    char *argv[] = { (char *)bin, "run", "--envs", envs, "--workloads", "startup,cpu,disk,audit,footprint",
+    /* Lean (the outer guest of the host check, VCB_IT_LEAN): what depends
+     * on the cgroup layout only. */
+    lean = getenv("VCB_IT_LEAN") != NULL;
+    char *argv[] = { (char *)bin, "run", "--envs", envs, "--workloads",
+                     lean ? "startup,cpu,audit" : "startup,cpu,disk,audit,footprint",
                      "--runs", "1", "--warmup", "0", "--mem", "256", "--disk-size", "16M", "--state-dir", dir,
                      "--out", out, "--set", "cpu.int-bytes=16M", "--set", "cpu.min-ms=100",
-                     "--set", "disk.pattern=randread", "--set", "disk.ms=100", NULL };
+                     lean ? NULL : "--set", "disk.pattern=randread", "--set", "disk.ms=100", NULL };
     it_run_load(argv, dir, out, &rows, run_id, sizeof run_id);
     ran = 1;
     return 0;
@@ -105,34 +106,15 @@ static int teardown(void **st)
 {
     (void)st;
     rows_free(&rows);
-    if (dir[0]) {
-        char cmd[128];
-        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-        assert_int_equal(system(cmd), 0);
-    }
+    it_scratch_rm(dir);
     return 0;
 }
 
-#define NEED_RUN()                                  \
-    do {                                            \
-        if (!ran)                                   \
-            SKIP_BECAUSE("%s", skip_why);           \
-    } while (0)
-
-/* The one ok value of env/workload/metric; NAN when there is none. */
-static double find(const char *env, const char *wl, const char *metric)
-{
-    for (int i = 0; i < rows.n; i++) {
-        const struct row *r = &rows.v[i];
-        if (!strcmp(r->env, env) && !strcmp(r->workload, wl) && !strcmp(r->metric, metric) && !strcmp(r->status, "ok"))
-            return r->value;
-    }
-    return NAN;
-}
+#define NEED_RUN() IT_NEED(ran, skip_why)
 
 static double value(const char *env, const char *wl, const char *metric)
 {
-    double v = find(env, wl, metric);
+    double v = it_ok_value(&rows, env, wl, metric);
     if (isnan(v))
         fail_msg("no ok value of %s %s %s (see %s/raw.csv)", env, wl, metric, out);
     return v;
@@ -221,10 +203,17 @@ static void audit_like_container(void **st)
 
 /* The footprint is the container's processes and the shim or conmon
  * beside them: not the attached CLI vcbench reads the stream through. */
+#define NOT_LEAN()                                                                       \
+    do {                                                                                \
+        if (lean)                                                                       \
+            SKIP_BECAUSE("VCB_IT_LEAN: independent of the cgroup layout, run on the host"); \
+    } while (0)
+
 static void footprint_measured(void **st)
 {
     (void)st;
     NEED_RUN();
+    NOT_LEAN();
     for (int k = 0; k < NENG; k++) {
         if (!eng[k].present)
             continue;
@@ -287,6 +276,7 @@ static void missing_engine_skipped(void **st)
 {
     (void)st;
     NEED_RUN();
+    NOT_LEAN();
     char out2[160], log[160], path[200];
     snprintf(out2, sizeof out2, "%s/out-skip", dir);
     snprintf(log, sizeof log, "%s/log-skip", dir);
@@ -358,6 +348,7 @@ static void interrupt_leaves_nothing(void **st)
 {
     (void)st;
     NEED_RUN();
+    NOT_LEAN();
     const char *env = eng[0].present ? "docker" : eng[2].present ? "containerd" : "podman";
     char out2[160], log[160];
     snprintf(out2, sizeof out2, "%s/out-int", dir);

@@ -43,10 +43,7 @@ static int setup(void **st)
     }
     has_vm = access(KDIR "/vmlinux", R_OK) == 0;
     has_crun = access("/usr/bin/crun", X_OK) == 0 || access("/usr/sbin/crun", X_OK) == 0;
-    if (mkdir("/var/tmp/vcbench", 0755) < 0 && errno != EEXIST)
-        fail_msg("mkdir /var/tmp/vcbench: %s", strerror(errno));
-    snprintf(dir, sizeof dir, "/var/tmp/vcbench/itiso.XXXXXX");
-    assert_non_null(mkdtemp(dir));
+    it_scratch("itiso", dir, sizeof dir);
     snprintf(out, sizeof out, "%s/out", dir);
     char envs[96];
     snprintf(envs, sizeof envs, "native,container%s%s", has_vm ? ",vm" : "", has_crun ? ",oci-crun" : "");
@@ -64,30 +61,19 @@ static int teardown(void **st)
 {
     (void)st;
     rows_free(&rows);
-    if (dir[0]) {
-        char cmd[128];
-        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-        assert_int_equal(system(cmd), 0);
-    }
+    it_scratch_rm(dir);
     return 0;
 }
 
-#define NEED_RUN()                                  \
-    do {                                            \
-        if (!ran)                                   \
-            SKIP_BECAUSE("%s", skip_why);           \
-    } while (0)
+#define NEED_RUN() IT_NEED(ran, skip_why)
 
 /* The one ok value of env/workload/metric; fails when there is none. */
 static double value(const char *env, const char *wl, const char *metric)
 {
-    for (int i = 0; i < rows.n; i++) {
-        const struct row *r = &rows.v[i];
-        if (!strcmp(r->env, env) && !strcmp(r->workload, wl) && !strcmp(r->metric, metric) && !strcmp(r->status, "ok"))
-            return r->value;
-    }
-    fail_msg("no ok value of %s %s %s", env, wl, metric);
-    return NAN;
+    double v = it_ok_value(&rows, env, wl, metric);
+    if (isnan(v))
+        fail_msg("no ok value of %s %s %s", env, wl, metric);
+    return v;
 }
 
 static void no_failures(void **st)

@@ -13,6 +13,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -77,6 +78,44 @@ static inline void it_native_crc(const char *wl, const char *args, char *out, si
     pclose(p);
     out[strcspn(out, "\n")] = '\0';
 }
+
+/* A scratch state dir of the test's own, /var/tmp/vcbench/<tag>.XXXXXX
+ * (a fresh state dir, as on a fresh machine), into dir. */
+static inline void it_scratch(const char *tag, char *dir, size_t n)
+{
+    if (mkdir("/var/tmp/vcbench", 0755) < 0 && errno != EEXIST)
+        fail_msg("mkdir /var/tmp/vcbench: %s", strerror(errno));
+    snprintf(dir, n, "/var/tmp/vcbench/%s.XXXXXX", tag);
+    assert_non_null(mkdtemp(dir));
+}
+
+/* Remove it again (nothing when it was never made). */
+static inline void it_scratch_rm(const char *dir)
+{
+    if (!dir[0])
+        return;
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* The first ok value of env/workload/metric in rows; NAN when none. */
+static inline double it_ok_value(const struct rows *rows, const char *env, const char *wl, const char *metric)
+{
+    for (int i = 0; i < rows->n; i++) {
+        const struct row *r = &rows->v[i];
+        if (!strcmp(r->env, env) && !strcmp(r->workload, wl) && !strcmp(r->metric, metric) && !strcmp(r->status, "ok"))
+            return r->value;
+    }
+    return NAN;
+}
+
+/* A test that needs the group's run skips, with the reason, without it. */
+#define IT_NEED(ran, why)                           \
+    do {                                            \
+        if (!(ran))                                 \
+            SKIP_BECAUSE("%s", (why));              \
+    } while (0)
 
 /* Start argv with stdout and stderr into log; its pid. */
 static inline pid_t it_spawn(char *const argv[], const char *log)

@@ -342,6 +342,10 @@ static void dir_unlock(struct engine *en)
     if (!h || --h->users > 0)
         return;
     daemon_stop(&h->daemon);
+    /* What the daemon or podman left mounted in its store: podman's overlay
+     * driver keeps its root bind-mounted after it exits (seen on a pure
+     * cgroup v2 host whose /var/tmp is an overlay). */
+    dir_unmount(h->dir);
     close(h->fd);
     h->fd = -1;
 }

@@ -11,7 +11,7 @@ set key outside top center horizontal
 set bmargin 7
 set ylabel 'latency per I/O (us, log)'
 set xlabel 'pattern and percentile'
-plot 'disklat.dat' using 2:xtic(1) title 'native', '' using 3 title 'container', '' using 4 title 'vm', '' using 5 title 'oci-runc', '' using 6 title 'oci-crun'
+plot 'disklat.dat' using 2:xtic(1) title 'native', '' using 3 title 'container', '' using 4 title 'vm', '' using 5 title 'oci-runc', '' using 6 title 'oci-crun', '' using 7 title 'docker', '' using 8 title 'podman', '' using 9 title 'containerd'
 set terminal svg size 1200,560 font 'DejaVu Sans,11' noenhanced
 set output 'disklat.svg'
 replot

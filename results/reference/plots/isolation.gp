@@ -1,4 +1,4 @@
-set terminal pngcairo size 910,290 font 'DejaVu Sans,11' noenhanced
+set terminal pngcairo size 1300,290 font 'DejaVu Sans,11' noenhanced
 set output 'isolation.png'
 set ytics ("mem lat_16M" 0)
 set palette defined (0 '#ffffff', 1 '#fee08b', 2 '#fc8d59', 4 '#d73027')
@@ -11,8 +11,8 @@ set tics scale 0
 unset key
 set style fill solid 1.0 noborder
 set xtics ("bw100" 0)
-set colorbox user origin screen 0.899, screen 0.25 size screen 0.015, screen 0.5
-set multiplot layout 1,5 margins 0.165,0.879,0.276,0.707 spacing 0.02 title "Noisy neighbours: slowdown beside an antagonist (median; 1 = as alone)\nhost vm, accelerator tcg, 3 runs per environment; antagonist = name + duty %"
+set colorbox user origin screen 0.935, screen 0.25 size screen 0.015, screen 0.5
+set multiplot layout 1,8 margins 0.115,0.915,0.276,0.707 spacing 0.02 title "Noisy neighbours: slowdown beside an antagonist (median; 1 = as alone)\nhost vm, accelerator tcg, 5 runs per environment; antagonist = name + duty %"
 set title 'native'
 unset colorbox
 plot 'isolation.dat' index 0 using 1:2:(0.49):(0.49):3 with boxxyerror fc palette, \
@@ -31,16 +31,28 @@ unset colorbox
 plot 'isolation.dat' index 3 using 1:2:(0.49):(0.49):3 with boxxyerror fc palette, \
      '' index 3 using 1:2:4 with labels
 set title 'oci-crun'
-set colorbox
+unset colorbox
 plot 'isolation.dat' index 4 using 1:2:(0.49):(0.49):3 with boxxyerror fc palette, \
      '' index 4 using 1:2:4 with labels
+set title 'docker'
+unset colorbox
+plot 'isolation.dat' index 5 using 1:2:(0.49):(0.49):3 with boxxyerror fc palette, \
+     '' index 5 using 1:2:4 with labels
+set title 'podman'
+unset colorbox
+plot 'isolation.dat' index 6 using 1:2:(0.49):(0.49):3 with boxxyerror fc palette, \
+     '' index 6 using 1:2:4 with labels
+set title 'containerd'
+set colorbox
+plot 'isolation.dat' index 7 using 1:2:(0.49):(0.49):3 with boxxyerror fc palette, \
+     '' index 7 using 1:2:4 with labels
 unset multiplot
 unset output
-set terminal svg size 910,290 font 'DejaVu Sans,11' noenhanced
+set terminal svg size 1300,290 font 'DejaVu Sans,11' noenhanced
 set output 'isolation.svg'
 set ytics ("mem lat_16M" 0)
-set colorbox user origin screen 0.899, screen 0.25 size screen 0.015, screen 0.5
-set multiplot layout 1,5 margins 0.165,0.879,0.276,0.707 spacing 0.02 title "Noisy neighbours: slowdown beside an antagonist (median; 1 = as alone)\nhost vm, accelerator tcg, 3 runs per environment; antagonist = name + duty %"
+set colorbox user origin screen 0.935, screen 0.25 size screen 0.015, screen 0.5
+set multiplot layout 1,8 margins 0.115,0.915,0.276,0.707 spacing 0.02 title "Noisy neighbours: slowdown beside an antagonist (median; 1 = as alone)\nhost vm, accelerator tcg, 5 runs per environment; antagonist = name + duty %"
 set title 'native'
 unset colorbox
 plot 'isolation.dat' index 0 using 1:2:(0.49):(0.49):3 with boxxyerror fc palette, \
@@ -59,8 +71,20 @@ unset colorbox
 plot 'isolation.dat' index 3 using 1:2:(0.49):(0.49):3 with boxxyerror fc palette, \
      '' index 3 using 1:2:4 with labels
 set title 'oci-crun'
-set colorbox
+unset colorbox
 plot 'isolation.dat' index 4 using 1:2:(0.49):(0.49):3 with boxxyerror fc palette, \
      '' index 4 using 1:2:4 with labels
+set title 'docker'
+unset colorbox
+plot 'isolation.dat' index 5 using 1:2:(0.49):(0.49):3 with boxxyerror fc palette, \
+     '' index 5 using 1:2:4 with labels
+set title 'podman'
+unset colorbox
+plot 'isolation.dat' index 6 using 1:2:(0.49):(0.49):3 with boxxyerror fc palette, \
+     '' index 6 using 1:2:4 with labels
+set title 'containerd'
+set colorbox
+plot 'isolation.dat' index 7 using 1:2:(0.49):(0.49):3 with boxxyerror fc palette, \
+     '' index 7 using 1:2:4 with labels
 unset multiplot
 unset output
