@@ -85,9 +85,13 @@ expect_exit "neighbour from an unknown env" 2 "$V" run --envs native --workloads
 expect_exit "unwritable out" 2 "$V" run --envs native --out /proc/vcbench-out
 # An engine the host lacks is skipped; when nothing else was asked for, the
 # run stops on the host's account (exit 3) with the reason in one line.
-expect_exit "only engines the host lacks" 3 env PATH=/nonexistent "$V" run --envs podman,docker --out "$tmp/r1"
+# On a fresh state dir: nothing is filled or made for a run that cannot run.
+expect_exit "only engines the host lacks" 3 env PATH=/nonexistent "$V" run --envs podman,docker --out "$tmp/r1" \
+    --state-dir "$tmp/sd-engines"
 grep -q "podman is not installed: apt-get install podman" "$tmp/err" && ok "the engine's reason" ||
     ko "the engine's reason" "$(cat "$tmp/err")"
+ls "$tmp/sd-engines"/*.img >/dev/null 2>&1 && ko "no disk file for a run that cannot run" "$(ls "$tmp/sd-engines")" ||
+    ok "no disk file for a run that cannot run"
 [ -e "$tmp/r1" ] && ko "bad input creates nothing" "$tmp/r1 exists" || ok "bad input creates nothing"
 mkdir -p "$tmp/full" && echo x > "$tmp/full/raw.csv"
 expect_exit "existing results" 2 "$V" run --envs native --out "$tmp/full"

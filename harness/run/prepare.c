@@ -692,7 +692,8 @@ int run_prepare(struct run *r, struct vb_err *e)
     for (int i = 0; i < r->narms; i++)
         if (arm_prepare(r, &r->arms[i], e) < 0)
             return -1;
-    if (disk_prepare(r, e) < 0 || probes(r, e) < 0)
+    /* Probes first: a run that cannot run fills no disk file. */
+    if (probes(r, e) < 0 || disk_prepare(r, e) < 0)
         return -1;
     if (sig_stop)
         return vb_errf(e, VB_EINTR, "interrupted before the first launch; nothing was recorded");
