@@ -309,6 +309,42 @@ static void missing_engine_skipped(void **st)
     assert_int_equal(meta.nenv, 1);
 }
 
+/* An A/B run's two arms share vcbench's daemon and store: the second arm's
+ * prepare must not take the first arm's namespace and image for a dead
+ * run's (it once did, and every containerd launch of arm A failed). */
+static void ab_arms_share(void **st)
+{
+    (void)st;
+    NEED_RUN();
+    NOT_LEAN();
+    char out2[160], log[160], path[200], envs2[96] = "";
+    for (int k = 0; k < NENG; k++)
+        if (eng[k].present)
+            snprintf(envs2 + strlen(envs2), sizeof envs2 - strlen(envs2), "%s%s", envs2[0] ? "," : "", eng[k].env);
+    snprintf(out2, sizeof out2, "%s/out-ab", dir);
+    snprintf(log, sizeof log, "%s/log-ab", dir);
+    char *argv[] = { (char *)bin, "ab", "--envs", envs2, "--workloads", "startup", "--runs", "1", "--warmup", "0",
+                     "--state-dir", dir, "--out", out2, "--a", "label=a+1", "--b", "label=b:2", NULL };
+    it_wait(it_spawn(argv, log));
+    struct rows r2 = { 0 };
+    struct vb_err e = { 0 };
+    snprintf(path, sizeof path, "%s/raw.csv", out2);
+    if (rows_load(path, &r2, &e) < 0)
+        fail_msg("%s: %s", e.msg, tu_read_file(log));
+    int ok[NENG][2] = { { 0 } };
+    for (int i = 0; i < r2.n; i++) {
+        if (strcmp(r2.v[i].status, "ok") != 0)
+            fail_msg("%s@%s %s: %s (see %s)", r2.v[i].env, r2.v[i].arm, r2.v[i].metric, r2.v[i].status, path);
+        for (int k = 0; k < NENG; k++)
+            if (!strcmp(r2.v[i].env, eng[k].env) && !strcmp(r2.v[i].metric, "ready_ms"))
+                ok[k][!strcmp(r2.v[i].arm, "b:2")] = 1;
+    }
+    for (int k = 0; k < NENG; k++)
+        if (eng[k].present && !(ok[k][0] && ok[k][1]))
+            fail_msg("%s: not measured in both arms (see %s)", eng[k].env, path);
+    rows_free(&r2);
+}
+
 /* An allocation above the memory limit is the limit's doing, and said so
  * (status oom), in every engine - not a failed launch. */
 static void memory_limit_is_oom(void **st)
@@ -394,7 +430,7 @@ int main(void)
     const struct CMUnitTest t[] = {
         cmocka_unit_test(no_failures), cmocka_unit_test(phases_recorded), cmocka_unit_test(audit_like_container),
         cmocka_unit_test(footprint_measured), cmocka_unit_test(nothing_left),
-        cmocka_unit_test(missing_engine_skipped), cmocka_unit_test(memory_limit_is_oom),
+        cmocka_unit_test(missing_engine_skipped), cmocka_unit_test(ab_arms_share), cmocka_unit_test(memory_limit_is_oom),
         cmocka_unit_test(interrupt_leaves_nothing),
     };
     return cmocka_run_group_tests(t, setup, teardown);

@@ -310,6 +310,7 @@ static int dir_lock(struct engine *en, struct vb_err *e)
     if (h) {
         h->users++;
         en->lock_fd = h->fd;
+        en->lock_shared = 1;
         return 0;
     }
     for (size_t i = 0; i < sizeof holds / sizeof holds[0] && !h; i++)
@@ -488,9 +489,10 @@ int engine_prepare(const struct engine_kind *k, const struct run_cfg *cfg, void 
     if (daemon_ensure(en, e) < 0)
         return -1;
     own_note("engine", "%s %s %s %s", k->name, en->dir, en->lock_fd >= 0 ? "own" : en->sock, en->run);
-    /* vcbench's own daemon or store, locked for this run: any container of
-     * vcbench's in it is a dead run's. */
-    if (en->lock_fd >= 0 && k->stale)
+    /* vcbench's own daemon or store, just locked for this run: any
+     * container of vcbench's in it is a dead run's. (Not when another slot
+     * of this run holds it already: what that one made is this run's.) */
+    if (en->lock_fd >= 0 && !en->lock_shared && k->stale)
         k->stale(en, NULL);
     if (image_ensure(en, e) < 0)
         return -1;

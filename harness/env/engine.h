@@ -91,6 +91,7 @@ struct engine {
     int private_daemon;        /* the daemon is vcbench's (ours to configure) */
     pid_t daemon_pid;          /* > 0: this run started it and stops it */
     int lock_fd;               /* dir's lock, held from prepare to teardown (-1: none) */
+    int lock_shared;           /* another slot of this run took it first */
     double daemon_ms, import_ms;
     char image[96];            /* vcbench/wl:<tree hash> */
     char run[64];              /* the run id as engines accept it in names */
