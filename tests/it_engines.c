@@ -309,6 +309,26 @@ static void missing_engine_skipped(void **st)
     assert_int_equal(meta.nenv, 1);
 }
 
+/* The installed engines as an --envs list. */
+static void engines_present(char *out, size_t n)
+{
+    out[0] = '\0';
+    for (int k = 0; k < NENG; k++)
+        if (eng[k].present)
+            snprintf(out + strlen(out), n - strlen(out), "%s%s", out[0] ? "," : "", eng[k].env);
+}
+
+/* Run argv (any exit code: a verdict or failed rows are the test's to
+ * judge) and load out/raw.csv, its path in path. */
+static void run_rows(char *const argv[], const char *log, const char *out, struct rows *r, char *path, size_t n)
+{
+    struct vb_err e = { 0 };
+    it_wait(it_spawn(argv, log));
+    snprintf(path, n, "%s/raw.csv", out);
+    if (rows_load(path, r, &e) < 0)
+        fail_msg("%s: %s", e.msg, tu_read_file(log));
+}
+
 /* An A/B run's two arms share vcbench's daemon and store: the second arm's
  * prepare must not take the first arm's namespace and image for a dead
  * run's (it once did, and every containerd launch of arm A failed). */
@@ -318,19 +338,13 @@ static void ab_arms_share(void **st)
     NEED_RUN();
     NOT_LEAN();
     char out2[160], log[160], path[200], envs2[96] = "";
-    for (int k = 0; k < NENG; k++)
-        if (eng[k].present)
-            snprintf(envs2 + strlen(envs2), sizeof envs2 - strlen(envs2), "%s%s", envs2[0] ? "," : "", eng[k].env);
+    engines_present(envs2, sizeof envs2);
     snprintf(out2, sizeof out2, "%s/out-ab", dir);
     snprintf(log, sizeof log, "%s/log-ab", dir);
     char *argv[] = { (char *)bin, "ab", "--envs", envs2, "--workloads", "startup", "--runs", "1", "--warmup", "0",
                      "--state-dir", dir, "--out", out2, "--a", "label=a+1", "--b", "label=b:2", NULL };
-    it_wait(it_spawn(argv, log));
     struct rows r2 = { 0 };
-    struct vb_err e = { 0 };
-    snprintf(path, sizeof path, "%s/raw.csv", out2);
-    if (rows_load(path, &r2, &e) < 0)
-        fail_msg("%s: %s", e.msg, tu_read_file(log));
+    run_rows(argv, log, out2, &r2, path, sizeof path);
     int ok[NENG][2] = { { 0 } };
     for (int i = 0; i < r2.n; i++) {
         if (strcmp(r2.v[i].status, "ok") != 0)
@@ -352,20 +366,14 @@ static void memory_limit_is_oom(void **st)
     (void)st;
     NEED_RUN();
     char out2[160], log[160], path[200], envs2[96] = "";
-    for (int k = 0; k < NENG; k++)
-        if (eng[k].present)
-            snprintf(envs2 + strlen(envs2), sizeof envs2 - strlen(envs2), "%s%s", envs2[0] ? "," : "", eng[k].env);
+    engines_present(envs2, sizeof envs2);
     snprintf(out2, sizeof out2, "%s/out-oom", dir);
     snprintf(log, sizeof log, "%s/log-oom", dir);
     char *argv[] = { (char *)bin, "run", "--envs", envs2, "--workloads", "mem", "--runs", "1", "--warmup", "0",
                      "--mem", "64", "--state-dir", dir, "--out", out2, "--set", "mem.size=128M",
                      "--set", "mem.ntimes=1", "--set", "mem.part=bw", NULL };
-    it_wait(it_spawn(argv, log));
     struct rows r2 = { 0 };
-    struct vb_err e = { 0 };
-    snprintf(path, sizeof path, "%s/raw.csv", out2);
-    if (rows_load(path, &r2, &e) < 0)
-        fail_msg("%s: %s", e.msg, tu_read_file(log));
+    run_rows(argv, log, out2, &r2, path, sizeof path);
     for (int k = 0; k < NENG; k++) {
         if (!eng[k].present)
             continue;

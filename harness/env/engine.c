@@ -558,6 +558,40 @@ void engine_limits(const struct engine *en, const struct env_job *job, struct ea
         eargv_add(a, "--cgroup-parent=/%s", en->cgparent);
 }
 
+/* The words docker and podman share. */
+void engine_dl_inspect(const char *format, const char *name, struct eargv *a)
+{
+    eargv_add(a, "inspect");
+    eargv_add(a, "--format=%s", format);
+    eargv_add(a, "%s", name);
+}
+
+void engine_dl_image_has(const struct engine *en, struct eargv *a)
+{
+    eargv_add(a, "image");
+    engine_dl_inspect("{{.RepoTags}}", en->image, a);
+}
+
+void engine_dl_start(const struct engine *en, const char *name, struct eargv *a)
+{
+    (void)en;
+    eargv_add(a, "start");
+    eargv_add(a, "--attach");
+    eargv_add(a, "%s", name);
+}
+
+void engine_dl_oom(const struct engine *en, const char *name, struct eargv *a)
+{
+    (void)en;
+    engine_dl_inspect("{{.State.OOMKilled}}", name, a);
+}
+
+void engine_dl_init(const struct engine *en, const char *name, struct eargv *a)
+{
+    (void)en;
+    engine_dl_inspect("{{.State.Pid}}", name, a);
+}
+
 void engine_command(const struct env_job *job, const char *image, struct eargv *a)
 {
     char *args[job->argc + 3];

@@ -135,6 +135,13 @@ const char *engine_cpus(const struct engine *en, const struct env_job *job);
  * read-only root, no_new_privs, Docker's 14 capabilities, the disk file
  * bind-mounted, the run's cgroup parent. */
 void engine_limits(const struct engine *en, const struct env_job *job, struct eargv *a);
+/* Hooks docker and podman share (the same words): `image inspect`,
+ * `start --attach`, `inspect` for OOMKilled and the first process's pid. */
+void engine_dl_inspect(const char *format, const char *name, struct eargv *a);
+void engine_dl_image_has(const struct engine *en, struct eargv *a);
+void engine_dl_start(const struct engine *en, const char *name, struct eargv *a);
+void engine_dl_oom(const struct engine *en, const char *name, struct eargv *a);
+void engine_dl_init(const struct engine *en, const char *name, struct eargv *a);
 /* image (if not NULL), then /wl, the workload and its options. */
 void engine_command(const struct env_job *job, const char *image, struct eargv *a);
 

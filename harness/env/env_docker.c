@@ -42,14 +42,6 @@ static void dk_daemon(const struct engine *en, struct eargv *a)
     eargv_add(a, "--exec-opt=native.cgroupdriver=cgroupfs");
 }
 
-static void dk_image_has(const struct engine *en, struct eargv *a)
-{
-    eargv_add(a, "image");
-    eargv_add(a, "inspect");
-    eargv_add(a, "--format={{.RepoTags}}");
-    eargv_add(a, "%s", en->image);
-}
-
 static int dk_import(struct engine *en, const char *tar, struct eargv *a, struct vb_err *e)
 {
     (void)e;
@@ -67,14 +59,6 @@ static void dk_create(const struct engine *en, const struct env_job *job, const 
     eargv_add(a, "--name=%s", name);
     engine_limits(en, job, a);
     engine_command(job, en->image, a);
-}
-
-static void dk_start(const struct engine *en, const char *name, struct eargv *a)
-{
-    (void)en;
-    eargv_add(a, "start");
-    eargv_add(a, "--attach");
-    eargv_add(a, "%s", name);
 }
 
 static int dk_remove(const struct engine *en, const char *name, int force, int step, struct eargv *a)
@@ -106,25 +90,6 @@ static void dk_stale(struct engine *en, const char *run)
     engine_stale_named(en, run, NULL);
 }
 
-static void dk_inspect(const char *format, const char *name, struct eargv *a)
-{
-    eargv_add(a, "inspect");
-    eargv_add(a, "--format=%s", format);
-    eargv_add(a, "%s", name);
-}
-
-static void dk_oom(const struct engine *en, const char *name, struct eargv *a)
-{
-    (void)en;
-    dk_inspect("{{.State.OOMKilled}}", name, a);
-}
-
-static void dk_init(const struct engine *en, const char *name, struct eargv *a)
-{
-    (void)en;
-    dk_inspect("{{.State.Pid}}", name, a);
-}
-
 static void dk_version(const struct engine *en, struct eargv *a)
 {
     (void)en;
@@ -135,9 +100,9 @@ static void dk_version(const struct engine *en, struct eargv *a)
 
 static const struct engine_kind docker = {
     .name = "docker", .cli = "docker", .package = "docker.io", .daemon = "dockerd", .sock = "/var/run/docker.sock",
-    .global = dk_global, .daemon_args = dk_daemon, .image_has = dk_image_has, .image_import = dk_import,
-    .create = dk_create, .start = dk_start, .remove = dk_remove, .cleanup = dk_cleanup, .oom_query = dk_oom,
-    .init_pid = dk_init, .version = dk_version, .stale = dk_stale,
+    .global = dk_global, .daemon_args = dk_daemon, .image_has = engine_dl_image_has, .image_import = dk_import,
+    .create = dk_create, .start = engine_dl_start, .remove = dk_remove, .cleanup = dk_cleanup, .oom_query = engine_dl_oom,
+    .init_pid = engine_dl_init, .version = dk_version, .stale = dk_stale,
 };
 
 static int dk_probe(const struct run_cfg *cfg, struct vb_err *e) { return engine_probe(&docker, cfg, e); }

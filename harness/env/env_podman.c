@@ -32,14 +32,6 @@ static void pm_global(const struct engine *en, struct eargv *a)
         eargv_add(a, "--runtime=%s", runc);
 }
 
-static void pm_image_has(const struct engine *en, struct eargv *a)
-{
-    eargv_add(a, "image");
-    eargv_add(a, "inspect");
-    eargv_add(a, "--format={{.RepoTags}}");
-    eargv_add(a, "%s", en->image);
-}
-
 static int pm_import(struct engine *en, const char *tar, struct eargv *a, struct vb_err *e)
 {
     (void)e;
@@ -65,14 +57,6 @@ static void pm_create(const struct engine *en, const struct env_job *job, const 
     engine_command(job, en->image, a);
 }
 
-static void pm_start(const struct engine *en, const char *name, struct eargv *a)
-{
-    (void)en;
-    eargv_add(a, "start");
-    eargv_add(a, "--attach");
-    eargv_add(a, "%s", name);
-}
-
 static int pm_remove(const struct engine *en, const char *name, int force, int step, struct eargv *a)
 {
     (void)en;
@@ -94,25 +78,6 @@ static void pm_stale(struct engine *en, const char *run)
     engine_stale_named(en, run, "--time=0");
 }
 
-static void pm_inspect(const char *format, const char *name, struct eargv *a)
-{
-    eargv_add(a, "inspect");
-    eargv_add(a, "--format=%s", format);
-    eargv_add(a, "%s", name);
-}
-
-static void pm_oom(const struct engine *en, const char *name, struct eargv *a)
-{
-    (void)en;
-    pm_inspect("{{.State.OOMKilled}}", name, a);
-}
-
-static void pm_init(const struct engine *en, const char *name, struct eargv *a)
-{
-    (void)en;
-    pm_inspect("{{.State.Pid}}", name, a);
-}
-
 static void pm_version(const struct engine *en, struct eargv *a)
 {
     (void)en;
@@ -123,8 +88,8 @@ static void pm_version(const struct engine *en, struct eargv *a)
 
 static const struct engine_kind podman = {
     .name = "podman", .cli = "podman", .package = "podman",
-    .global = pm_global, .image_has = pm_image_has, .image_import = pm_import, .create = pm_create,
-    .start = pm_start, .remove = pm_remove, .oom_query = pm_oom, .init_pid = pm_init, .version = pm_version,
+    .global = pm_global, .image_has = engine_dl_image_has, .image_import = pm_import, .create = pm_create,
+    .start = engine_dl_start, .remove = pm_remove, .oom_query = engine_dl_oom, .init_pid = engine_dl_init, .version = pm_version,
     .stale = pm_stale,
 };
 

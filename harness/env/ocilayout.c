@@ -10,23 +10,6 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-/* Write text as a blob: its name is its digest. */
-static int blob_put(const char *dir, const char *text, char digest[65], size_t *size)
-{
-    struct sha256 h;
-    sha256_init(&h);
-    sha256_update(&h, text, strlen(text));
-    sha256_hex(&h, digest);
-    char path[PATH_MAX + 96];
-    snprintf(path, sizeof path, "%s/blobs/sha256/%s", dir, digest);
-    FILE *f = fopen(path, "we");
-    if (!f)
-        return -1;
-    int bad = fputs(text, f) < 0;
-    *size = strlen(text);
-    return fclose(f) != 0 || bad ? -1 : 0;
-}
-
 static int file_put(const char *dir, const char *name, const char *text)
 {
     char path[PATH_MAX + 32];
@@ -37,6 +20,20 @@ static int file_put(const char *dir, const char *name, const char *text)
     int bad = fputs(text, f) < 0;
     return fclose(f) != 0 || bad ? -1 : 0;
 }
+
+/* Write text as a blob: its name is its digest. */
+static int blob_put(const char *dir, const char *text, char digest[65], size_t *size)
+{
+    struct sha256 h;
+    sha256_init(&h);
+    sha256_update(&h, text, strlen(text));
+    sha256_hex(&h, digest);
+    char name[96];
+    snprintf(name, sizeof name, "blobs/sha256/%s", digest);
+    *size = strlen(text);
+    return file_put(dir, name, text);
+}
+
 
 const char *ocilayout_arch(void)
 {
